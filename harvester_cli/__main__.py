@@ -1,0 +1,3 @@
+from harvester_cli.app import main
+
+main()

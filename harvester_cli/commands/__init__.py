@@ -1,0 +1,17 @@
+"""One module per command or group: parse options, call one service, render."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from harvester_cli.commands import (cleanup, config, dlq, init, jobs, kill_switch, logs)
+
+    init.register(app)
+    cleanup.register(app)
+    jobs.register(app)
+    logs.register(app)
+    app.add_typer(kill_switch.app, name="kill-switch")
+    app.add_typer(dlq.app, name="dlq")
+    app.add_typer(config.app, name="config")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from harvester_cli import console, errors
+from harvester_cli.commands.common import context, who
+from harvester_cli.services import dlq as dlq_service
+from harvester_cli.services import pipeline
+
+app = typer.Typer(help="The dead-letter queue: items that still failed after retries.", no_args_is_help=True)
+
+LIST_KEYS = ("id", "job_type", "item_key", "status", "attempts", "error_type", "error", "created_at", "updated_at")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option("--status", help="pending, retrying, resolved or discarded.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent items shown.")] = 100,
+) -> None:
+    """List dead-letter items, newest first."""
+    c = context(ctx)
+    items = dlq_service.list_items(c.store(), status=status, limit=limit)
+    if c.json:
+        console.print_json([{k: i[k] for k in LIST_KEYS} for i in items])
+        return
+    console.show(console.table(None, ["id", "job type", "item", "status", "attempts", "error", "created (UTC)"],
+                               [[i["id"], i["job_type"], i["item_key"], i["status"], i["attempts"],
+                                 f"{i['error_type']}: {i['error']}", i["created_at"]] for i in items],
+                               console.STATUS_STYLES))
+
+
+@app.command("show")
+def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID", help="Dead-letter item id.")]) -> None:
+    """One item with its error and replayable payload."""
+    c = context(ctx)
+    item = dlq_service.show(c.store(), item_id)
+    if c.json:
+        console.print_json(item)
+        return
+    console.show(console.table(f"dead-letter item {item_id}", ["field", "value"],
+                               [[k, console.to_json(v) if k == "payload" else v] for k, v in item.items()]))
+
+
+@app.command("retry")
+def retry(
+    ctx: typer.Context,
+    item_ids: Annotated[Optional[List[int]], typer.Argument(metavar="ID...", help="Items to replay.")] = None,
+    all_pending: Annotated[bool, typer.Option("--all", help="Replay every pending item.")] = False,
+) -> None:
+    """Run items again exactly as they failed; those that succeed are resolved.
+
+    Example: harvester dlq retry --all
+    """
+    c = context(ctx)
+    if item_ids and all_pending:
+        raise errors.BadInput("give dead-letter ids or --all, not both")
+    items = dlq_service.pending_for_retry(c.store(), item_ids or [], all_pending=all_pending)
+    if not items:
+        if c.json:
+            console.print_json([])
+        elif not c.quiet:
+            console.line("no pending dead-letter items")
+        return
+    results = pipeline.replay(c, items)
+    code = max((r.exit_code for r in results), default=0)
+    if c.json:
+        console.print_json([r.as_json() for r in results])
+    elif not c.quiet or code:
+        for r in results:
+            console.line(f"replayed {r.job_type} run {r.run_id}: {r.status} (ok {r.items_ok}, failed {r.items_failed})"
+                         + (f" - {r.message}" if r.message else ""))
+    raise typer.Exit(code)
+
+
+@app.command("discard")
+def discard(
+    ctx: typer.Context,
+    item_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Items to give up on.")],
+) -> None:
+    """Give up on items: they stop counting as pending and are never replayed."""
+    c = context(ctx)
+    n = dlq_service.discard(c.store(), item_ids, by=who())
+    if c.json:
+        console.print_json({"discarded": n})
+    elif not c.quiet:
+        console.line(f"discarded {n} item(s)")

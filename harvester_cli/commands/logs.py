@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from harvester_cli import console, errors
+from harvester_cli.commands.common import context
+from harvester_cli.settings import JOB_TYPES
+from harvester_cli.store import logs as logs_store
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("logs")
+    def logs(
+        ctx: typer.Context,
+        limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent events shown.")] = 50,
+        level: Annotated[Optional[str], typer.Option("--level", help="Minimum level: debug, info, warning, error.")] = None,
+        job_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="Only this job type.")] = None,
+    ) -> None:
+        """Recent system log events: every run's state changes, kill switch, config and DLQ changes."""
+        if level and level not in logs_store.LEVELS:
+            raise errors.BadInput(f"unknown level {level!r}; use one of {', '.join(logs_store.LEVELS)}")
+        if job_type and job_type not in JOB_TYPES:
+            raise errors.BadInput(f"unknown job type {job_type!r}; use one of {', '.join(JOB_TYPES)}")
+        c = context(ctx)
+        rows = logs_store.recent(c.store(), limit=limit, level=level, job_type=job_type)
+        if c.json:
+            console.print_json(rows)
+            return
+        console.show(console.table(None, ["time (UTC)", "level", "type", "run", "event", "message"],
+                                   [[r["created_at"], r["level"], r["job_type"] or "", r["run_id"] or "",
+                                     r["event"], r["message"]] for r in reversed(rows)], console.STATUS_STYLES))

@@ -1,0 +1,116 @@
+"""All terminal output: Rich tables on a terminal, JSON on request, one-line errors.
+
+Untrusted text (comments, descriptions, server errors) goes through `safe()`: Rich markup is
+never interpreted (cells are `Text`, printing uses markup=False) and control characters and
+escape sequences are shown escaped, never sent to the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from typing import Any, Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+# C0 and C1 controls, DEL, and the bidi overrides/isolates that can disguise text.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group(0)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(value: Any) -> str:
+    """Text fit for a terminal: control characters and escape sequences shown escaped."""
+    if value is None:
+        return ""
+    return _UNSAFE.sub(_escape, str(value))
+
+
+def _console(stream) -> Console:
+    is_tty = stream.isatty()
+    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
+                   width=None if is_tty else 200, force_terminal=None, no_color=not is_tty)
+
+
+def out() -> Console:
+    return _console(sys.stdout)
+
+
+def err() -> Console:
+    return _console(sys.stderr)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds") + ("Z" if value.tzinfo is None else "")
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=_json_default, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(to_json(value) + "\n")
+    sys.stdout.flush()
+
+
+def cell(value: Any, style: str | None = None) -> Text:
+    if isinstance(value, dt.datetime):
+        value = value.strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(value, float):
+        value = f"{value:.2f}"
+    return Text(safe(value), style=style or "")
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+          styles: dict[str, str] | None = None) -> Table:
+    styles = styles or {}
+    result = Table(title=title, title_justify="left", show_lines=False)
+    for name in columns:
+        result.add_column(name, overflow="fold")
+    for row in rows:
+        result.add_row(*(cell(v, styles.get(str(v))) for v in row))
+    return result
+
+
+STATUS_STYLES = {"succeeded": "green", "running": "cyan", "failed": "red", "timed_out": "red",
+                 "abandoned": "red", "cancelled": "yellow", "skipped": "yellow", "pending": "yellow",
+                 "resolved": "green", "discarded": "dim", "critical": "red", "warning": "yellow",
+                 "error": "red", "True": "red", "False": "green"}
+
+
+def show(renderable) -> None:
+    out().print(renderable)
+
+
+def line(text: str, style: str = "") -> None:
+    out().print(Text(safe(text), style=style), soft_wrap=True)
+
+
+def warn_line(text: str, style: str = "yellow") -> None:
+    err().print(Text(safe(text), style=style), soft_wrap=True)
+
+
+def error_line(message: str) -> None:
+    """The one line an error gets: never wrapped, never markup."""
+    err().print(Text("error: " + safe(message), style="red"), soft_wrap=True)

@@ -1,0 +1,1 @@
+"""The job runtime: runs, slots, retries, kill-switch checks and the reaper."""

@@ -1,0 +1,162 @@
+"""Concurrency slots: N per job type, held for the life of the process.
+
+`file`: N lock files per job type (flock through filelock); the OS frees them when the
+process dies. `postgres`: session advisory locks, so a limit holds across hosts sharing
+one database; the server frees them when the session ends. Both are non-blocking.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from filelock import FileLock, Timeout
+from sqlalchemy import text
+
+from harvester_cli import errors
+
+ADVISORY_NAMESPACE = 0x4856  # "HV": keeps our advisory keys apart from other applications'
+
+
+@dataclass
+class Slot:
+    job_type: str
+    number: int
+    ref: str
+    handle: Any = field(repr=False, default=None)
+    backend: "SlotBackend | None" = field(repr=False, default=None)
+
+    def release(self) -> None:
+        if self.backend is not None and self.handle is not None:
+            self.backend.release(self)
+            self.handle = None
+
+
+class SlotBackend(Protocol):
+    def acquire(self, job_type: str, limit: int) -> Slot: ...
+    def release(self, slot: Slot) -> None: ...
+    def is_held(self, ref: str) -> bool | None: ...
+
+
+class FileSlots:
+    """Lock files `<dir>/<job_type>.<n>.lock`."""
+
+    def __init__(self, lock_dir: Path):
+        self.lock_dir = Path(lock_dir)
+
+    def _ensure_dir(self) -> None:
+        try:
+            self.lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise errors.ConfigError(
+                f"cannot create lock directory {self.lock_dir}: {exc.strerror}; set HARVESTER_LOCK_DIR to a writable directory"
+            ) from None
+        if not os.access(self.lock_dir, os.W_OK):
+            raise errors.ConfigError(
+                f"lock directory {self.lock_dir} is not writable; set HARVESTER_LOCK_DIR to a writable directory"
+            )
+
+    def acquire(self, job_type: str, limit: int) -> Slot:
+        self._ensure_dir()
+        for number in range(1, limit + 1):
+            path = self.lock_dir / f"{job_type}.{number}.lock"
+            lock = FileLock(str(path), timeout=0, mode=0o600, thread_local=False)
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                continue
+            return Slot(job_type, number, f"file:{path}", lock, self)
+        raise errors.NoFreeSlot(
+            f"all {limit} {job_type} slots are busy; another run will pick the work up "
+            f"(raise max_concurrent_{job_type}_jobs with `harvester config set` if this persists)"
+        )
+
+    def release(self, slot: Slot) -> None:
+        slot.handle.release(force=True)
+
+    def is_held(self, ref: str) -> bool | None:
+        """True if some process holds the lock file; None if it is not on this host."""
+        if not ref.startswith("file:"):
+            return None
+        path = Path(ref[5:])
+        if not path.parent.is_dir():
+            return None
+        probe = FileLock(str(path), timeout=0, thread_local=False)
+        try:
+            probe.acquire(timeout=0)
+        except Timeout:
+            return True
+        except OSError:
+            return None
+        probe.release(force=True)
+        return False
+
+
+def advisory_key(job_type: str) -> int:
+    return (ADVISORY_NAMESPACE << 16) | (zlib.crc32(job_type.encode()) & 0xFFFF)
+
+
+class PostgresSlots:
+    """`pg_try_advisory_lock(key(job_type), slot)` on a connection held for the process's life."""
+
+    def __init__(self, engine):
+        if engine.dialect.name != "postgresql":
+            raise errors.ConfigError(
+                "HARVESTER_LOCK_BACKEND=postgres needs a PostgreSQL HARVESTER_DATABASE_URL; use file with SQLite"
+            )
+        self.engine = engine
+
+    def acquire(self, job_type: str, limit: int) -> Slot:
+        key = advisory_key(job_type)
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            for number in range(1, limit + 1):
+                got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :n)"), {"k": key, "n": number}).scalar()
+                if got:
+                    return Slot(job_type, number, f"pg:{key}:{number}", conn, self)
+        except Exception:
+            conn.close()
+            raise
+        conn.close()
+        raise errors.NoFreeSlot(
+            f"all {limit} {job_type} slots are busy across hosts; another run will pick the work up "
+            f"(raise max_concurrent_{job_type}_jobs with `harvester config set` if this persists)"
+        )
+
+    def release(self, slot: Slot) -> None:
+        conn = slot.handle
+        try:
+            conn.execute(text("SELECT pg_advisory_unlock(:k, :n)"),
+                         {"k": advisory_key(slot.job_type), "n": slot.number})
+        finally:
+            conn.close()
+
+    def is_held(self, ref: str) -> bool | None:
+        if not ref.startswith("pg:"):
+            return None
+        _, key, number = ref.split(":")
+        with self.engine.connect() as conn:
+            held = conn.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                     "AND classid::bigint = (:k & 4294967295) AND objid::bigint = :n AND objsubid = 2"),
+                {"k": int(key), "n": int(number)},
+            ).scalar()
+        return bool(held)
+
+
+def lock_dir_for(settings, db_file: Path | None, state_dir: Path) -> Path:
+    configured = settings.get("HARVESTER_LOCK_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    if db_file is not None:
+        return db_file.resolve().parent / f"{db_file.name}.locks"
+    return state_dir / "locks"
+
+
+def backend_for(settings, engine, db_file: Path | None, state_dir: Path) -> SlotBackend:
+    if settings.get("HARVESTER_LOCK_BACKEND") == "postgres":
+        return PostgresSlots(engine)
+    return FileSlots(lock_dir_for(settings, db_file, state_dir))

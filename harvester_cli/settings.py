@@ -1,0 +1,321 @@
+"""Settings: environment and .env, `system_config` overrides, command-line options.
+
+Precedence: command-line option > system_config > environment/.env > default.
+Every value is validated the same way wherever it comes from, and secrets are
+never shown, stored in `system_config` or logged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from harvester_cli import errors
+
+SOURCES = ("tiktok", "worker", "files")
+LOCK_BACKENDS = ("file", "postgres")
+JOB_TYPES = ("discovery", "harvesting", "extraction", "health", "cleanup")
+REDACTED = "********"
+
+
+def _int(minimum: int = 0, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        text = raw.strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError(f"{raw!r} is not a whole number")
+        value = int(text)
+        if value < minimum:
+            raise ValueError(f"{value} is below the minimum of {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"{value} is above the maximum of {maximum}")
+        return value
+
+    return parse
+
+
+def _float(minimum: float, maximum: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a number") from None
+        if not (minimum <= value <= maximum):
+            raise ValueError(f"{value} is outside {minimum}..{maximum}")
+        return value
+
+    return parse
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError(f"{raw!r} is not one of {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip().lstrip("#") for item in raw.split(",") if item.strip())
+
+
+def _countries(raw: str) -> tuple[str, ...]:
+    items = tuple(item.upper() for item in _list(raw))
+    for item in items:
+        if not re.fullmatch(r"[A-Z]{2}", item):
+            raise ValueError(f"{item!r} is not a two-letter country code")
+    return items
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _http_url(raw: str) -> str:
+    value = raw.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{redact_url(value)!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+def _database_url(raw: str) -> str:
+    value = raw.strip()
+    if not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", value):
+        raise ValueError(
+            f"{redact_url(value)!r} is not a supported database URL; use sqlite:///path/to.db "
+            "or postgresql+psycopg://user@host:5432/dbname"
+        )
+    if value.startswith("postgres://"):
+        value = "postgresql+psycopg://" + value[len("postgres://"):]
+    elif value.startswith("postgresql://"):
+        value = "postgresql+psycopg://" + value[len("postgresql://"):]
+    return value
+
+
+def redact_url(url: str) -> str:
+    """Hide the password (and any token-looking query values) of a URL."""
+    redacted = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1" + REDACTED + "@", url)
+    return re.sub(r"((?:password|token|key|secret)=)[^&]*", r"\1" + REDACTED, redacted, flags=re.I)
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str | None
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False
+    runtime: bool = True  # may be overridden in system_config
+
+    @property
+    def key(self) -> str:
+        return self.env.lower()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HARVESTER_DATABASE_URL", "sqlite:///harvester.db", _database_url,
+            "SQLAlchemy URL of the store", runtime=False),
+    Setting("HARVESTER_SOURCE", None, _choice(SOURCES), "data source: tiktok, worker or files"),
+    Setting("TIKTOK_CLIENT_KEY", None, _text, "Research API client key", secret=True, runtime=False),
+    Setting("TIKTOK_CLIENT_SECRET", None, _text, "Research API client secret", secret=True, runtime=False),
+    Setting("TIKTOK_API_BASE_URL", "https://open.tiktokapis.com", _http_url, "TikTok API base URL"),
+    Setting("HARVESTER_DISCOVERY_HASHTAGS", "ad,sponsored,paidpartnership,tiktokmademebuyit", _list,
+            "hashtags that make a video a discovery candidate"),
+    Setting("HARVESTER_DISCOVERY_KEYWORDS", "", _list, "keywords that make a video a candidate"),
+    Setting("HARVESTER_DISCOVERY_REGIONS", "", _countries, "region codes to restrict discovery to"),
+    Setting("HARVESTER_DISCOVERY_DAYS", "7", _int(1, 365), "look-back window of discovery, days"),
+    Setting("HARVESTER_COMMERCIAL_COUNTRIES", "", _countries,
+            "EEA countries for Commercial Content API paid-partnership discovery"),
+    Setting("HARVESTER_DAILY_REQUEST_BUDGET", "1000", _int(0), "API requests per UTC day across all runs"),
+    Setting("WORKER_WEBHOOK_URL", None, _http_url, "base URL of the worker service"),
+    Setting("WORKER_API_KEY", None, _text, "bearer key of the worker service", secret=True, runtime=False),
+    Setting("HARVESTER_FILES_DIR", None, _text, "directory with videos.jsonl and comments.jsonl"),
+    Setting("MAX_CONCURRENT_DISCOVERY_JOBS", "5", _int(1, 1000), "discovery runs at once"),
+    Setting("MAX_CONCURRENT_HARVESTING_JOBS", "10", _int(1, 1000), "harvesting runs at once"),
+    Setting("MAX_CONCURRENT_EXTRACTION_JOBS", "50", _int(1, 1000), "extraction runs at once"),
+    Setting("MAX_CONCURRENT_HEALTH_JOBS", "2", _int(1, 1000), "health runs at once"),
+    Setting("MAX_CONCURRENT_CLEANUP_JOBS", "1", _int(1, 1000), "cleanup runs at once"),
+    Setting("DISCOVERY_JOB_TIMEOUT_MINUTES", "30", _int(1, 10080), "discovery deadline, minutes"),
+    Setting("HARVESTING_JOB_TIMEOUT_MINUTES", "60", _int(1, 10080), "harvesting deadline, minutes"),
+    Setting("EXTRACTION_JOB_TIMEOUT_MINUTES", "60", _int(1, 10080), "extraction deadline, minutes"),
+    Setting("HEALTH_JOB_TIMEOUT_MINUTES", "5", _int(1, 10080), "health deadline, minutes"),
+    Setting("CLEANUP_JOB_TIMEOUT_MINUTES", "120", _int(1, 10080), "cleanup deadline, minutes"),
+    Setting("HARVESTER_LOCK_BACKEND", "file", _choice(LOCK_BACKENDS),
+            "concurrency slots: file (one host) or postgres (advisory locks, many hosts)", runtime=False),
+    Setting("HARVESTER_LOCK_DIR", None, _text, "directory of the file-lock slots", runtime=False),
+    Setting("HARVESTER_ALERT_WEBHOOK_URL", None, _http_url,
+            "Slack-compatible webhook for health --notify", secret=True, runtime=False),
+    Setting("HARVESTER_RETRY_ATTEMPTS", "3", _int(1, 20), "attempts per request before giving up"),
+    Setting("HARVESTER_RETRY_MAX_WAIT_SECONDS", "30", _float(0, 3600), "longest wait between attempts"),
+    Setting("HARVESTER_HTTP_TIMEOUT_SECONDS", "30", _float(0.1, 600), "timeout of one HTTP request"),
+    Setting("HARVESTER_FETCH_CONCURRENCY", "8", _int(1, 64), "requests in flight inside one harvest run"),
+    Setting("HARVESTER_HARVEST_BATCH_SIZE", "50", _int(1, 10000), "videos claimed at a time by harvest"),
+    Setting("HARVESTER_EXTRACT_BATCH_SIZE", "2000", _int(1, 100000), "comments claimed at a time by extract"),
+    Setting("HARVESTER_MAX_PAGES", "2", _int(1, 10), "comment pages per video"),
+    Setting("HARVESTER_HEARTBEAT_SECONDS", "15", _int(1, 3600), "how often a run proves it is alive"),
+    Setting("HARVESTER_STALE_RUN_MINUTES", "5", _int(1, 10080),
+            "a running row whose heartbeat is older than this (and whose slot is free) is abandoned"),
+    Setting("HARVESTER_RETENTION_DAYS", "90", _int(1, 36500), "days of data cleanup keeps"),
+    Setting("HARVESTER_ALERT_DISCOVERY_MINUTES", "30", _int(1), "alert: no successful discovery for this long"),
+    Setting("HARVESTER_ALERT_HARVESTING_MINUTES", "60", _int(1), "alert: no successful harvesting for this long"),
+    Setting("HARVESTER_ALERT_EXTRACTION_MINUTES", "120", _int(1), "alert: no successful extraction for this long"),
+    Setting("HARVESTER_ALERT_CLEANUP_DAYS", "8", _int(1), "alert: no successful cleanup for this many days"),
+    Setting("HARVESTER_ALERT_SUCCESS_RATE_PERCENT", "70", _float(0, 100), "alert: success rate below this"),
+    Setting("HARVESTER_ALERT_SUCCESS_WINDOW_HOURS", "24", _int(1), "window of the success-rate alert"),
+    Setting("HARVESTER_ALERT_SUCCESS_MIN_RUNS", "5", _int(1), "runs needed before the success rate alerts"),
+    Setting("HARVESTER_ALERT_DLQ_PENDING", "10", _int(1), "alert: this many pending dead-letter items"),
+    Setting("HARVESTER_ALERT_BUDGET_PERCENT", "90", _float(0, 100), "alert: this share of the daily budget spent"),
+)
+
+BY_ENV = {s.env: s for s in SETTINGS}
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def find_setting(name: str) -> Setting:
+    """Look a setting up by env name or system_config key (case-insensitive)."""
+    setting = BY_KEY.get(name.strip().lower())
+    if setting is None:
+        raise errors.ConfigError(
+            f"unknown setting {name!r}; `harvester config list` shows every setting"
+        )
+    return setting
+
+
+def parse_value(setting: Setting, raw: str, origin: str) -> Any:
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        shown = REDACTED if setting.secret else raw
+        raise errors.ConfigError(
+            f"invalid {setting.env}={shown!r} (from {origin}): {exc}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+    origin: str  # default | environment | .env | system_config | option
+
+
+@dataclass
+class Settings:
+    """Resolved settings with the origin of each value."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    env_file: Path | None = None
+
+    def __getitem__(self, env: str) -> Any:
+        return self.values[env].value
+
+    def get(self, env: str) -> Any:
+        return self.values[env].value
+
+    def origin(self, env: str) -> str:
+        return self.values[env].origin
+
+    @property
+    def database_url(self) -> str:
+        return self["HARVESTER_DATABASE_URL"]
+
+    def max_slots(self, job_type: str) -> int:
+        return self[f"MAX_CONCURRENT_{job_type.upper()}_JOBS"]
+
+    def timeout_minutes(self, job_type: str) -> int:
+        return self[f"{job_type.upper()}_JOB_TIMEOUT_MINUTES"]
+
+    def with_overrides(self, rows: Mapping[str, str]) -> "Settings":
+        """Apply `system_config` rows (unless a command-line option already set the value)."""
+        values = dict(self.values)
+        for key, raw in rows.items():
+            setting = BY_KEY.get(key)
+            if setting is None or not setting.runtime or setting.secret:
+                continue
+            if values[setting.env].origin == "option":
+                continue
+            values[setting.env] = Value(parse_value(setting, raw, f"system_config key {key}"), "system_config")
+        return Settings(values, self.env_file)
+
+    def with_option(self, env: str, raw: Any) -> "Settings":
+        setting = BY_ENV[env]
+        value = parse_value(setting, str(raw), "command-line option") if isinstance(raw, str) else raw
+        values = dict(self.values)
+        values[env] = Value(value, "option")
+        return Settings(values, self.env_file)
+
+    def shown(self, env: str) -> str:
+        """The value as text, secrets redacted."""
+        setting = BY_ENV[env]
+        value = self.values[env].value
+        if value is None:
+            return ""
+        if setting.secret:
+            return REDACTED
+        if isinstance(value, tuple):
+            return ",".join(value)
+        if env == "HARVESTER_DATABASE_URL":
+            return redact_url(value)
+        return str(value)
+
+    def secrets(self) -> list[str]:
+        """Secret values present, for scrubbing text before it is shown or logged."""
+        found = [str(self.values[s.env].value) for s in SETTINGS if s.secret and self.values[s.env].value]
+        match = re.search(r"://[^:/@]*:([^@/]+)@", self.database_url)
+        if match:
+            found.append(match.group(1))
+        return [s for s in found if len(s) >= 4]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a .env file with python-dotenv, rejecting lines it cannot read."""
+    from dotenv import dotenv_values
+
+    if not path.is_file():
+        raise errors.ConfigError(f"env file {path} does not exist; create it or drop --env-file")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not re.match(r"^(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=", stripped):
+            raise errors.ConfigError(
+                f"{path}:{number}: not a KEY=value line; fix or remove it"
+            )
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Resolve settings from the environment, then the .env file, then defaults."""
+    environ = os.environ if environ is None else environ
+    file_values: dict[str, str] = {}
+    if env_file is not None:
+        file_values = read_env_file(env_file)
+    else:
+        default_file = Path(".env")
+        if default_file.is_file():
+            file_values = read_env_file(default_file)
+            env_file = default_file
+    values: dict[str, Value] = {}
+    for setting in SETTINGS:
+        if environ.get(setting.env, "") != "":
+            raw, origin = environ[setting.env], "environment"
+        elif file_values.get(setting.env, "") != "":
+            raw, origin = file_values[setting.env], f"env file {env_file}"
+        else:
+            raw, origin = setting.default, "default"
+        value = None if raw is None else parse_value(setting, raw, origin)
+        values[setting.env] = Value(value, origin)
+    return Settings(values, env_file)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret value in text."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text

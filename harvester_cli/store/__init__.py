@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy Core tables, engine setup and the queries jobs run."""

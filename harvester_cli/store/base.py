@@ -1,0 +1,71 @@
+"""The Store handle: one engine, a clock, and transactions that translate DB errors."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from typing import Any, Callable, Iterator
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from harvester_cli import errors
+from harvester_cli.store import engine as engine_mod
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Store:
+    """Owns the engine; every query module takes a Store."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] = utcnow):
+        self.engine = engine
+        self.clock = clock
+
+    @classmethod
+    def open(cls, url: str, clock: Callable[[], dt.datetime] = utcnow) -> "Store":
+        return cls(engine_mod.make_engine(url), clock)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[Connection]:
+        """A transaction (BEGIN IMMEDIATE on SQLite); DB failures become StoreError."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except errors.HarvesterError:
+            raise
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise errors.StoreError(f"database error: {reason}") from exc
+        except SQLAlchemyError as exc:
+            raise errors.StoreError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    if not text:
+        return default
+    try:
+        return json.loads(text)
+    except ValueError:
+        return default

@@ -1,0 +1,126 @@
+"""Engine setup: SQLite pragmas and immediate transactions, PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from harvester_cli import errors
+from harvester_cli.settings import redact_url
+from harvester_cli.store import tables
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another dialect or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine and prove it can connect; a bad URL raises StoreUnavailable (exit 2)."""
+    shown = redact_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise errors.StoreUnavailable(
+            f"database URL {shown!r} is malformed; use sqlite:///path/to.db or postgresql+psycopg://user@host/db"
+        ) from None
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            path = sqlite_path(url)
+            if path is not None and not path.parent.exists():
+                raise errors.StoreUnavailable(
+                    f"database directory {path.parent} does not exist; create it or fix HARVESTER_DATABASE_URL"
+                )
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+        elif backend == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(
+                parsed, pool_pre_ping=True, pool_size=4, max_overflow=8,
+                connect_args={"connect_timeout": 10, "application_name": "harvester"},
+            )
+        else:
+            raise errors.StoreUnavailable(f"database URL {shown!r}: only sqlite and postgresql are supported")
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise errors.StoreUnavailable(f"database URL {shown!r} is unusable: {exc}") from None
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise errors.StoreUnavailable(
+            f"cannot connect to database {shown}: {reason}; check HARVESTER_DATABASE_URL and that the server runs"
+        ) from None
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        # Take the write lock up front: a claim never fails half way on a lock upgrade.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_schema(engine: Engine) -> list[str]:
+    """Create missing tables and indexes (idempotent). Returns the names of tables created."""
+    try:
+        with engine.begin() as conn:
+            existing = set(engine.dialect.get_table_names(conn))
+            tables.metadata.create_all(conn, checkfirst=True)
+        return [t.name for t in tables.metadata.sorted_tables if t.name not in existing]
+    except SQLAlchemyError as exc:
+        raise errors.StoreUnavailable(f"cannot create the schema: {exc.__class__.__name__}: {exc}") from None
+
+
+def schema_sql(dialect_name: str) -> str:
+    """DDL of every table and index for `postgresql` or `sqlite`, as `schema.sql` holds it."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects import postgresql as dialect_module
+    elif dialect_name == "sqlite":
+        from sqlalchemy.dialects import sqlite as dialect_module
+    else:
+        raise errors.BadInput(f"unknown dialect {dialect_name!r}; use sqlite or postgresql")
+    dialect = dialect_module.dialect()
+    parts = [
+        "-- harvester schema, generated from harvester_cli/store/tables.py by\n"
+        f"-- `harvester init --print-sql --dialect {dialect_name}`. Do not edit by hand.\n"
+    ]
+    for table in tables.metadata.sorted_tables:
+        ddl = str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)).strip()
+        parts.append(ddl + ";\n")
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            parts.append(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)).strip() + ";\n")
+    return "\n".join(parts)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "harvester"

@@ -1,0 +1,124 @@
+"""`job_status`: one row per run, written through the run's lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+
+from harvester_cli.store.base import Store, dumps
+from harvester_cli.store.tables import job_status
+
+FINAL_STATUSES = ("succeeded", "failed", "cancelled", "timed_out", "skipped", "abandoned")
+
+
+def start(store: Store, *, job_type: str, status: str, host: str, pid: int, slot: int | None,
+          token: str | None, lock_ref: str | None, params: dict[str, Any], deadline_at: dt.datetime | None,
+          error: str | None = None, error_type: str | None = None) -> int:
+    now = store.now()
+    finished = None if status == "running" else now
+    with store.tx() as conn:
+        result = conn.execute(
+            insert(job_status).values(
+                job_type=job_type, status=status, started_at=now, finished_at=finished,
+                heartbeat_at=now, deadline_at=deadline_at, host=host, pid=pid, slot=slot, lock_ref=lock_ref,
+                token=token, params=dumps(params), error=error, error_type=error_type,
+                duration_seconds=0.0 if finished else None,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def heartbeat(store: Store, run_id: int, token: str) -> bool:
+    with store.tx() as conn:
+        result = conn.execute(
+            update(job_status)
+            .where(job_status.c.id == run_id, job_status.c.token == token, job_status.c.status == "running")
+            .values(heartbeat_at=store.now())
+        )
+        return result.rowcount == 1
+
+
+def finish(store: Store, run_id: int, token: str, *, status: str, items_ok: int, items_failed: int,
+           error: str | None = None, error_type: str | None = None) -> bool:
+    """Write the final state, only if this run (its token) still owns a `running` row."""
+    now = store.now()
+    with store.tx() as conn:
+        started = conn.execute(select(job_status.c.started_at).where(job_status.c.id == run_id)).scalar()
+        duration = (now - started).total_seconds() if started else None
+        result = conn.execute(
+            update(job_status)
+            .where(job_status.c.id == run_id, job_status.c.token == token, job_status.c.status == "running")
+            .values(status=status, finished_at=now, heartbeat_at=now, items_ok=items_ok,
+                    items_failed=items_failed, duration_seconds=duration, error=error, error_type=error_type)
+        )
+        return result.rowcount == 1
+
+
+def update_counts(store: Store, run_id: int, token: str, items_ok: int, items_failed: int) -> None:
+    with store.tx() as conn:
+        conn.execute(
+            update(job_status)
+            .where(job_status.c.id == run_id, job_status.c.token == token, job_status.c.status == "running")
+            .values(items_ok=items_ok, items_failed=items_failed, heartbeat_at=store.now())
+        )
+
+
+def get(store: Store, run_id: int) -> dict[str, Any] | None:
+    with store.tx() as conn:
+        row = conn.execute(select(job_status).where(job_status.c.id == run_id)).mappings().first()
+        return dict(row) if row else None
+
+
+def running(store: Store) -> list[dict[str, Any]]:
+    with store.tx() as conn:
+        rows = conn.execute(
+            select(job_status).where(job_status.c.status == "running").order_by(job_status.c.started_at)
+        ).mappings().all()
+        return [dict(r) for r in rows]
+
+
+def mark_abandoned(store: Store, run_id: int, heartbeat_before: dt.datetime, reason: str) -> bool:
+    """Mark a stale run abandoned, unless it beat its heartbeat in the meantime."""
+    now = store.now()
+    with store.tx() as conn:
+        result = conn.execute(
+            update(job_status)
+            .where(job_status.c.id == run_id, job_status.c.status == "running",
+                   job_status.c.heartbeat_at < heartbeat_before)
+            .values(status="abandoned", finished_at=now, error=reason, error_type="Abandoned")
+        )
+        return result.rowcount == 1
+
+
+def recent(store: Store, *, since: dt.datetime, job_type: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    query = select(job_status).where(job_status.c.started_at >= since)
+    if job_type:
+        query = query.where(job_status.c.job_type == job_type)
+    query = query.order_by(job_status.c.started_at.desc(), job_status.c.id.desc()).limit(limit)
+    with store.tx() as conn:
+        return [dict(r) for r in conn.execute(query).mappings().all()]
+
+
+def finished_in_window(store: Store, *, since: dt.datetime, job_type: str | None = None) -> list[dict[str, Any]]:
+    """Status, type and duration of every run started since `since` (for metrics)."""
+    query = select(job_status.c.job_type, job_status.c.status, job_status.c.duration_seconds,
+                   job_status.c.error_type, job_status.c.finished_at).where(job_status.c.started_at >= since)
+    if job_type:
+        query = query.where(job_status.c.job_type == job_type)
+    with store.tx() as conn:
+        return [dict(r) for r in conn.execute(query).mappings().all()]
+
+
+def last_success(store: Store) -> dict[str, dt.datetime]:
+    query = (select(job_status.c.job_type, func.max(job_status.c.finished_at))
+             .where(job_status.c.status == "succeeded").group_by(job_status.c.job_type))
+    with store.tx() as conn:
+        return {t: ts for t, ts in conn.execute(query).all()}
+
+
+def past_deadline(store: Store, now: dt.datetime) -> list[dict[str, Any]]:
+    query = select(job_status).where(and_(job_status.c.status == "running", job_status.c.deadline_at < now))
+    with store.tx() as conn:
+        return [dict(r) for r in conn.execute(query).mappings().all()]

@@ -1,0 +1,45 @@
+"""`api_usage`: requests per UTC day and source, shared by every run."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from harvester_cli.store.base import Store
+from harvester_cli.store.tables import api_usage
+from harvester_cli.store.upsert import insert_ignore
+
+
+def day_of(store: Store) -> str:
+    return store.now().strftime("%Y-%m-%d")
+
+
+def reserve(store: Store, source: str, budget: int, n: int = 1) -> bool:
+    """Count n requests against today's budget; False (and nothing counted) when it would exceed it."""
+    day = day_of(store)
+    with store.tx() as conn:
+        insert_ignore(conn, api_usage, [{"day": day, "source": source, "requests": 0,
+                                         "updated_at": store.now()}], ["day", "source"])
+        result = conn.execute(
+            update(api_usage)
+            .where(api_usage.c.day == day, api_usage.c.source == source, api_usage.c.requests + n <= budget)
+            .values(requests=api_usage.c.requests + n, updated_at=store.now())
+        )
+        return result.rowcount == 1
+
+
+def exhaust(store: Store, source: str, budget: int) -> None:
+    """The API said the quota is spent: mark today's budget used up for every run."""
+    day = day_of(store)
+    with store.tx() as conn:
+        insert_ignore(conn, api_usage, [{"day": day, "source": source, "requests": 0,
+                                         "updated_at": store.now()}], ["day", "source"])
+        conn.execute(update(api_usage).where(api_usage.c.day == day, api_usage.c.source == source)
+                     .values(requests=budget, updated_at=store.now()))
+
+
+def used_today(store: Store, source: str | None = None) -> int:
+    query = select(api_usage.c.requests).where(api_usage.c.day == day_of(store))
+    if source:
+        query = query.where(api_usage.c.source == source)
+    with store.tx() as conn:
+        return sum(r for (r,) in conn.execute(query).all())

@@ -1,0 +1,206 @@
+"""The job runtime on a real store: lifecycle, kill switch, deadline, token guard, DLQ, retries."""
+
+import datetime as dt
+import threading
+
+import pytest
+
+from harvester_cli import errors
+from harvester_cli.runtime import killswitch, retry, runner
+from harvester_cli.store import dlq as dlq_store
+from harvester_cli.store import logs, runs
+
+
+def run(store, settings, slots, work, job_type="cleanup"):
+    return runner.run_job(store, settings, slots, job_type, {"test": True}, work, handle_signals=False)
+
+
+def test_succeeded_run_is_recorded_with_counts(store, settings, slots):
+    def work(rc):
+        rc.ok(3)
+        rc.failed(0)
+        return "done"
+
+    result = run(store, settings, slots, work)
+    assert (result.status, result.exit_code, result.items_ok) == ("succeeded", 0, 3)
+    row = runs.get(store, result.run_id)
+    assert row["status"] == "succeeded" and row["items_ok"] == 3 and row["finished_at"] is not None
+    events = {r["event"] for r in logs.recent(store, limit=20)}
+    assert {"job.started", "job.succeeded"} <= events
+
+
+def test_failed_run(store, settings, slots):
+    def work(rc):
+        raise errors.StoreError("disk full")
+
+    result = run(store, settings, slots, work)
+    assert (result.status, result.exit_code) == ("failed", 1)
+    assert runs.get(store, result.run_id)["error"] == "disk full"
+
+
+def test_unexpected_error_is_recorded_then_raised(store, settings, slots):
+    def work(rc):
+        raise ZeroDivisionError("boom")
+
+    with pytest.raises(ZeroDivisionError):
+        run(store, settings, slots, work)
+    row = runs.recent(store, since=dt.datetime(2000, 1, 1))[0]
+    assert row["status"] == "failed" and row["error_type"] == "ZeroDivisionError"
+
+
+def test_items_in_the_dead_letter_queue_exit_1(store, settings, slots):
+    def work(rc):
+        rc.dead_letter("42", {"video_id": "42"}, errors.TransientSourceError("HTTP 500"))
+        rc.failed()
+        rc.ok()
+
+    result = run(store, settings, slots, work)
+    assert result.exit_code == 1
+    [item] = dlq_store.list_items(store)
+    assert item["payload"] == {"video_id": "42"} and item["status"] == "pending" and item["attempts"] == 1
+    dlq_store.add(store, job_type="cleanup", item_key="42", payload={"video_id": "42"}, error="again",
+                  error_type="X", run_id=None)
+    [item] = dlq_store.list_items(store)
+    assert item["attempts"] == 2
+
+
+def test_kill_switch_at_start_skips_with_exit_3(store, settings, slots):
+    killswitch.set_state(store, True, reason="incident", by="ops")
+    called = []
+    result = run(store, settings, slots, lambda rc: called.append(1))
+    assert (result.status, result.exit_code, called) == ("skipped", 3, [])
+    assert runs.get(store, result.run_id)["status"] == "skipped"
+
+
+def test_kill_switch_between_items_cancels(store, settings, slots):
+    seen = []
+
+    def work(rc):
+        for i in range(100):
+            rc.checkpoint()
+            seen.append(i)
+            rc.ok()
+            if i == 2:
+                killswitch.set_state(store, True, reason="stop now", by="ops")
+                rc._last_kill_check = 0.0
+
+    result = run(store, settings, slots, work)
+    assert (result.status, result.exit_code) == ("cancelled", 3)
+    assert seen == [0, 1, 2]
+
+
+def test_deadline_times_out(store, settings, slots):
+    def work(rc):
+        rc.deadline = store.now() - dt.timedelta(seconds=1)
+        rc.checkpoint()
+
+    result = run(store, settings, slots, work)
+    assert (result.status, result.exit_code) == ("timed_out", 1)
+
+
+def test_final_update_is_guarded_by_the_token(store, settings, slots):
+    def work(rc):
+        # another process (the reaper) decided this run was dead
+        runs.mark_abandoned(store, rc.run_id, store.now() + dt.timedelta(seconds=5), "abandoned: test")
+        rc.ok()
+
+    result = run(store, settings, slots, work)
+    assert runs.get(store, result.run_id)["status"] == "abandoned"
+    assert any(r["event"] == "job.lost_ownership" for r in logs.recent(store, limit=20))
+
+
+def test_all_slots_busy_skips_with_exit_4(store, settings, slots):
+    held = [slots.acquire("cleanup", 1)]
+    try:
+        result = run(store, settings, slots, lambda rc: None)
+    finally:
+        for s in held:
+            s.release()
+    assert (result.status, result.exit_code) == ("skipped", 4)
+    assert run(store, settings, slots, lambda rc: None).exit_code == 0
+
+
+def test_stale_run_with_free_slot_is_reaped(store, settings, slots):
+    from harvester_cli.runtime import reaper
+    from harvester_cli.store import claims
+
+    slot = slots.acquire("harvesting", 10)
+    ref = slot.ref
+    slot.release()  # the process "died": its lock is free
+    run_id = runs.start(store, job_type="harvesting", status="running", host="elsewhere", pid=999999, slot=1,
+                        token="t", lock_ref=ref, params={}, deadline_at=store.now() + dt.timedelta(hours=1))
+    assert reaper.reap(store, settings, slots) == [run_id]
+    assert runs.get(store, run_id)["status"] == "abandoned"
+    assert claims.release(store, run_id) == {"videos": 0}
+
+
+def test_run_with_held_slot_is_not_reaped(store, settings, slots):
+    from harvester_cli.runtime import reaper
+
+    slot = slots.acquire("harvesting", 10)
+    try:
+        runs.start(store, job_type="harvesting", status="running", host="elsewhere", pid=999999, slot=1,
+                   token="t", lock_ref=slot.ref, params={}, deadline_at=store.now() + dt.timedelta(hours=1))
+        assert reaper.reap(store, settings, slots) == []
+    finally:
+        slot.release()
+
+
+def test_retry_policy_retries_transient_then_gives_up():
+    calls = []
+    policy = retry.RetryPolicy(attempts=3, initial_wait=0.001, max_wait=0.002, jitter=0)
+
+    def flaky():
+        calls.append(1)
+        raise errors.TransientSourceError("HTTP 503")
+
+    with pytest.raises(errors.TransientSourceError):
+        retry.call(flaky, policy)
+    assert len(calls) == 3
+
+
+def test_retry_policy_does_not_retry_permanent_errors():
+    calls = []
+
+    def bad():
+        calls.append(1)
+        raise errors.PermanentSourceError("invalid_params")
+
+    with pytest.raises(errors.PermanentSourceError):
+        retry.call(bad, retry.RetryPolicy(attempts=5, initial_wait=0.001))
+    assert len(calls) == 1
+
+
+def test_retry_policy_recovers():
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise errors.TransientSourceError("timeout")
+        return "ok"
+
+    assert retry.call(flaky, retry.RetryPolicy(attempts=3, initial_wait=0.001, max_wait=0.001, jitter=0)) == "ok"
+
+
+def test_retry_after_is_honoured():
+    waits = []
+    policy = retry.RetryPolicy(attempts=2, initial_wait=0.001, max_wait=0.001, jitter=0)
+
+    def limited():
+        raise errors.TransientSourceError("429", retry_after=0.2)
+
+    with pytest.raises(errors.TransientSourceError):
+        retry.call(limited, policy, on_retry=lambda n, exc, wait: waits.append(wait))
+    assert waits and waits[0] >= 0.2
+
+
+def test_retry_wait_is_cut_short_by_stop():
+    stop = threading.Event()
+    stop.set()
+
+    def limited():
+        raise errors.TransientSourceError("429", retry_after=60)
+
+    with pytest.raises(errors.RunStopped):
+        retry.call(limited, retry.RetryPolicy(attempts=3), stop=stop)

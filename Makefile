@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	HARVESTER_DATABASE_URL=sqlite:///$(DEMO)/harvester.db HARVESTER_SOURCE=files \
-	HARVESTER_FILES_DIR=examples/sample HARVESTER_DISCOVERY_DAYS=36500 \
+	HARVESTER_FILES_DIR=examples/sample \
 	sh -c '$(BIN)/harvester init && $(BIN)/harvester run; \
 	       $(BIN)/harvester domains --top 40 && $(BIN)/harvester jobs --hours 1'
 

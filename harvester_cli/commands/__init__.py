@@ -6,9 +6,14 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from harvester_cli.commands import (cleanup, config, dlq, init, jobs, kill_switch, logs)
+    from harvester_cli.commands import (cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
 
     init.register(app)
+    pipeline.register(app)
+    scan.register(app)
+    domains.register(app)
+    health.register(app)
+    watch.register(app)
     cleanup.register(app)
     jobs.register(app)
     logs.register(app)

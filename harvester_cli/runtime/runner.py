@@ -72,6 +72,7 @@ class RunContext:
         self.retry_policy = RetryPolicy.from_settings(settings)
         self._lock = threading.Lock()
         self._last_kill_check = 0.0
+        self.check_kill_switch = True
 
     def request_stop(self, message: str, status: str, exit_code: int) -> None:
         with self._lock:
@@ -82,7 +83,7 @@ class RunContext:
     def checkpoint(self) -> None:
         """Between items: stop on a signal, the kill switch or the deadline."""
         now_mono = time.monotonic()
-        if now_mono - self._last_kill_check >= KILL_SWITCH_CHECK_SECONDS:
+        if self.check_kill_switch and now_mono - self._last_kill_check >= KILL_SWITCH_CHECK_SECONDS:
             self._last_kill_check = now_mono
             if killswitch.is_active(self.store):
                 self.request_stop("kill switch activated during the run", "cancelled", errors.EXIT_KILL_SWITCH)
@@ -127,8 +128,12 @@ def _host() -> str:
 
 
 def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: dict[str, Any],
-            work: Work, *, secrets: list[str] | None = None, handle_signals: bool = True) -> RunResult:
-    """Run `work` as one recorded run of `job_type`; never raises for an expected outcome."""
+            work: Work, *, secrets: list[str] | None = None, handle_signals: bool = True,
+            check_kill_switch: bool = True) -> RunResult:
+    """Run `work` as one recorded run of `job_type`; never raises for an expected outcome.
+
+    `check_kill_switch=False` is for health, which must keep reporting while work is stopped.
+    """
     secrets = secrets or []
     reaper.reap(store, settings, slots)
     host, pid = _host(), os.getpid()
@@ -141,7 +146,7 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
                    job_type=job_type, run_id=run_id)
         return RunResult(run_id, job_type, "skipped", exit_code=code, message=message)
 
-    ks = killswitch.status(store)
+    ks = killswitch.status(store) if check_kill_switch else {"active": False}
     if ks["active"]:
         return skipped(f"kill switch is active ({ks['reason'] or 'no reason given'}); "
                        "`harvester kill-switch off` resumes work", errors.EXIT_KILL_SWITCH, "KillSwitchOn")
@@ -162,6 +167,7 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
         raise
     stop = threading.Event()
     ctx = RunContext(store, settings, job_type, run_id, token, deadline, stop, secrets)
+    ctx.check_kill_switch = check_kill_switch
     ctx.log("job.started", f"{job_type} run {run_id} started on {host} pid {pid} slot {slot.number}",
             details={"params": params})
     beat = _Heartbeat(ctx, settings["HARVESTER_HEARTBEAT_SECONDS"])

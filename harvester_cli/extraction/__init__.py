@@ -1,0 +1,28 @@
+"""Pure domain extraction from comment text (no IO beyond reading the bundled PSL once).
+
+Public API:
+
+* :func:`extract_domains` -- sorted unique registrable domains a text mentions;
+* :func:`find_mentions` -- the same as :class:`Mention` ``(domain, written)`` pairs,
+  in order of first appearance, ``written`` being the text as the comment wrote it;
+* :func:`is_registrable_domain` -- whether a string is a canonical registrable domain;
+* :func:`registrable_domain` -- canonical registrable domain of a host name, or None.
+"""
+
+from .extractor import (
+    WRITTEN_MAX,
+    Mention,
+    extract_domains,
+    find_mentions,
+    is_registrable_domain,
+    registrable_domain,
+)
+
+__all__ = [
+    "WRITTEN_MAX",
+    "Mention",
+    "extract_domains",
+    "find_mentions",
+    "is_registrable_domain",
+    "registrable_domain",
+]

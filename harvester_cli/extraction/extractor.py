@@ -1,0 +1,462 @@
+"""Find the registrable domains that a comment mentions.
+
+One precompiled scanner does the work.  At each position it tries, in order:
+
+1. a URL with a scheme (``https://``, ``http://``, ``ftp://``, defanged ``hxxp://``):
+   the host is taken liberally (Unicode, symbols), the path/query is consumed
+   so that names inside it never count;
+2. an e-mail address, masked ones included (``a***@***``): consumed, ignored;
+3. an ``@mention`` (``@jake.tv``): consumed, ignored;
+4. a bare host name: labels joined by a dot, a defanged dot (``[.]`` ``(.)``
+   ``[dot]`` ``(dot)``), a spelled-out `` dot `` or a dot with a space on each
+   side, ending in a letter label that is not followed by a letter or digit.
+
+Every host is then canonicalised (NFKC, lower case, punycode decoded) and
+looked up in the Public Suffix List (private section included); bare names go
+through heuristics that reject file names, run-on sentences and the like (see
+:func:`_plausible`).  A quick pre-check skips texts that cannot contain a name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from .psl import SuffixList, default_list, icann_list
+from .words import (
+    COMMON_WORDS,
+    CORPORATE_TLDS,
+    FILE_STEM_RE,
+    FILE_STEMS,
+    FILE_TLDS_STRONG,
+    FILE_TLDS_WEAK,
+    KNOWN_SITES,
+    NEVER_WORD_TLDS,
+    NOT_SITES,
+    PT_AFTER_COM,
+    RUN_ON_ENDINGS,
+    WORD_TLDS_EXTRA,
+)
+
+__all__ = [
+    "Mention",
+    "extract_domains",
+    "find_mentions",
+    "is_registrable_domain",
+    "registrable_domain",
+]
+
+WRITTEN_MAX = 200
+
+
+class Mention(NamedTuple):
+    """One domain a text mentions, with the text as written at its first occurrence."""
+
+    domain: str
+    written: str
+
+
+# --------------------------------------------------------------------------- patterns
+
+# Scripts written without spaces: a bare name never runs into them (twitter-text does the same).
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
+    "\u31a0-\u31ff\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+    "\uf900-\ufaff\uff01-\uff0d\uff0f-\uffef\U00020000-\U0003134f"
+)
+_ZW = "\u200b\u200c\u200d\u2060\ufeff"
+_W = rf"[^\W{_CJK}]"  # a character of a bare label (word character, not CJK)
+_LABEL = rf"{_W}+(?:-+{_W}+)*"
+_TLD = rf"(?:[xX][nN]--[a-zA-Z0-9]+(?:-+[a-zA-Z0-9]+)*|[^\W\d_{_CJK}]+)"
+_DOT_WORD = r"[dD][oO][tT]"
+_SEP = (
+    rf"(?:[{_ZW}]*[.\uff0e][{_ZW}]*"
+    rf"|[ \t]*[\[({{<][ \t]*(?:\.|{_DOT_WORD})[ \t]*[\])}}>][ \t]*"
+    rf"|[ \t]+{_DOT_WORD}[ \t]+"
+    rf"|[ \t]+\.[ \t]+)"
+)
+# Characters of a URL path or query.  Stops at white space, quotes, brackets, CJK and emoji.
+_PATH_CH = (
+    rf"[^\s<>\"'`{{}}|\\^\[\]\u2018-\u201f\u00ab\u00bb\u2600-\u27bf"
+    rf"\U0001f000-\U0001faff{_CJK}]"
+)
+# Host characters after a scheme: anything a host may hold, symbols and emoji included
+# (``http://✪df.ws``); a trailing emoji is cut off when the name is resolved.
+_URL_HOST_CH = r"[\w\-.\uff0e\u2190-\u2bff\U0001f000-\U0001faff]"
+
+_SCANNER = re.compile(
+    rf"""
+    (?P<url>(?<![A-Za-z0-9+.\-])
+        (?:[hH][tTxX]{{2}}[pP][sS]?|[fF][tT][pP][sS]?)://
+        (?:[^\s/?\#@<>"'`\[\]]*@)?
+        (?P<uh>{_URL_HOST_CH}+)
+        (?::\d{{1,5}}(?!\d))?
+        (?P<up>[/?\#]{_PATH_CH}*)?
+    )
+    |(?P<email>(?<![\w.+%'*@\uff20\-])[\w.+%'*\-]+[@\uff20][\w.*\-]*)
+    |(?P<mention>[@\uff20][\w.]+)
+    |(?P<host>(?<!{_W})(?:(?<![\-.\uff0e@\uff20])|(?<=\.\.))
+        {_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD}(?!{_W})(?!-))
+        (?P<path>/{_PATH_CH}*)?
+    """,
+    re.VERBOSE,
+)
+
+_SEP_SPLIT = re.compile(_SEP)
+_PLAIN_HOST = re.compile(r"[^\s\[\](){}<>\uff0e" + _ZW + r"]+")
+_BRACKET_SEP = re.compile(r"[\[({<]")
+_ASCII_LABEL = re.compile(r"[a-z0-9_]+(?:-+[a-z0-9_]+)*")
+_WWW = re.compile(r"www\d{0,2}")
+_LAUGH = re.compile(
+    r"(?:[hjk][aeiu]){2,}h?|k{3,}|(?:wk)+w?k?|(?:rs)+|l+o+l+|lmf?a+o+|x+d+|a+w+|hm+|m{2,}|"
+    r"u+g+h+|a+h+|o+h+|e+h+|u+h+|h+a+h*|j+a+j*|z+|w+o+w+|y+a+y*|o+k+|n+o+|y+e+s+|s+i+|a+y+|"
+    r"u+y+|o+m+g+"
+)
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+_PRECHECK = re.compile(
+    rf"[.\uff0e](?:[^\W\d_]|[{_ZW}])|[ \t]\.[ \t]|\.[ \t]*[\])}}>]|[dD][oO][tT]|://"
+)
+
+# --------------------------------------------------------------------------- labels
+
+
+def _nfkc_lower(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).lower()
+    t = unicodedata.normalize("NFKC", s)
+    if t != s:
+        t = unicodedata.normalize("NFKC", t.lower())
+    return t
+
+
+_LABEL_CATEGORIES_OK = ("L", "N", "M", "S")
+
+
+def _unicode_label_ok(label: str) -> bool:
+    for ch in label:
+        if ch == "-":
+            continue
+        cat = unicodedata.category(ch)
+        if cat[0] not in _LABEL_CATEGORIES_OK:
+            return False
+    try:
+        encoded = label.encode("punycode")
+    except (UnicodeError, ValueError):  # pragma: no cover - defensive
+        return False
+    return len(encoded) + 4 <= 63
+
+
+def _canon_label(label: str) -> str | None:
+    """Canonical form of one host label, or None when it cannot be a host label."""
+    if not label.isascii():
+        label = _nfkc_lower(label)
+    else:
+        label = label.lower()
+    if label.startswith("xn--"):
+        if not label.isascii():
+            return None
+        try:
+            decoded = label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            return None
+        if not decoded or decoded.isascii():
+            return None
+        label = _nfkc_lower(decoded)
+    if not label or len(label) > 63:
+        return None
+    if label.isascii():
+        if not _ASCII_LABEL.fullmatch(label) or label[0] == "_" or label[-1] == "_":
+            return None
+        return label
+    if label[0] == "-" or label[-1] == "-" or not _unicode_label_ok(label):
+        return None
+    return label
+
+
+def _canon_labels(labels: list[str]) -> list[str] | None:
+    out = []
+    for raw in labels:
+        c = _canon_label(raw)
+        if c is None:
+            return None
+        out.append(c)
+    if sum(len(x) + 1 for x in out) > 254:
+        return None
+    return out
+
+
+def _registrable_of(labels: list[str], psl: SuffixList) -> tuple[str, int] | None:
+    """(registrable domain, number of labels before it) for canonical labels."""
+    k = psl.suffix_length(labels)
+    n = len(labels)
+    if k and k >= n and psl.include_private:
+        # The host is itself a private-section suffix ("github.io", "carrd.co"):
+        # a mention of the platform's own site, counted as its ICANN eTLD+1.
+        k = icann_list().suffix_length(labels)
+    if not k or k >= n:
+        return None
+    head = n - k - 1
+    if "_" in labels[head]:
+        return None
+    return ".".join(labels[head:]), head
+
+
+# --------------------------------------------------------------------------- heuristics
+
+_word_tlds: frozenset[str] | None = None
+
+
+def _get_word_tlds(psl: SuffixList) -> frozenset[str]:
+    global _word_tlds
+    if _word_tlds is None:
+        _word_tlds = frozenset(
+            ((COMMON_WORDS | WORD_TLDS_EXTRA) & psl.tlds) - NEVER_WORD_TLDS
+        )
+    return _word_tlds
+
+
+def _is_wordish(label: str) -> bool:
+    return label in COMMON_WORDS or _LAUGH.fullmatch(label) is not None
+
+
+def _plausible(
+    domain: str,
+    labels: list[str],
+    head: int,
+    *,
+    spaced: bool,
+    strong: bool,
+    text: str,
+    end: int,
+    psl: SuffixList,
+) -> bool:
+    """Whether a bare (scheme-less) name is a real mention rather than prose or a file."""
+    if domain in KNOWN_SITES:
+        return True
+    if domain in NOT_SITES:
+        return False
+    name = labels[head]
+    if name.isdigit() or _WWW.fullmatch(name):
+        return False
+    suffix_labels = labels[head + 1 :]
+    tld = suffix_labels[0] if len(suffix_labels) == 1 else None
+    if tld is not None:
+        if tld in FILE_TLDS_STRONG and not strong:
+            return False
+        if tld in FILE_TLDS_WEAK and not strong and (
+            name in FILE_STEMS or FILE_STEM_RE.fullmatch(name)
+        ):
+            return False
+        if tld in CORPORATE_TLDS and not strong:
+            return False
+        if not strong and tld in _get_word_tlds(psl):
+            if _is_wordish(name):
+                return False
+            for tlds, ending in RUN_ON_ENDINGS:
+                if tld in tlds and ending.fullmatch(name):
+                    return False
+        if tld == "com" and not strong and name in COMMON_WORDS:
+            m = _NEXT_WORD.match(text, end)
+            if m and m.group(1).lower() in PT_AFTER_COM:
+                return False
+    if spaced and not strong:
+        if _is_wordish(name):
+            return False
+        if tld is not None and tld in _get_word_tlds(psl):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _resolve_url_host(host: str, psl: SuffixList) -> str | None:
+    host = host.rstrip(".\uff0e")
+    if not host:
+        return None
+    raw = re.split(r"[.\uff0e]", host)
+    labels = _canon_labels(raw)
+    if labels is not None:
+        r = _registrable_of(labels, psl)
+        if r is not None:
+            return r[0]
+    # Fallback: the host ran into trailing text ("example.comだよね", "temu.com✨").
+    for j in range(len(raw) - 1, 0, -1):
+        last = raw[j]
+        cut = _cut_label(last)
+        if cut is None or cut == last:
+            continue
+        labels = _canon_labels(raw[:j] + [cut])
+        if labels is None:
+            continue
+        r = _registrable_of(labels, psl)
+        if r is not None:
+            return r[0]
+    return None
+
+
+_CUT_RE = re.compile(r"[A-Za-z0-9\-]+|[^\W_]+")
+
+
+def _cut_label(label: str) -> str | None:
+    m = _CUT_RE.match(label)
+    return m.group(0) if m else None
+
+
+def _written(s: str) -> str:
+    s = s.rstrip(".,;:!?")
+    if s.endswith(")") and s.count("(") < s.count(")"):
+        s = s[:-1].rstrip(".,;:!?")
+    return s[:WRITTEN_MAX]
+
+
+def _context_rejects(text: str, start: int, end: int) -> bool:
+    """Masked text, path segments and e-mail-like glue around a bare name."""
+    if start:
+        prev = text[start - 1]
+        if prev == "/":
+            if start >= 2:
+                p2 = text[start - 2]
+                if p2 != "/" and (p2.isalnum() or p2 in "._-~%"):
+                    return True
+        elif prev == "*":
+            i = start - 1
+            while i > 0 and text[i - 1] == "*":
+                i -= 1
+            if i > 0 and text[i - 1].isalnum():
+                return True
+    if end < len(text):
+        nxt = text[end]
+        if nxt == "*":
+            i = end
+            while i < len(text) and text[i] == "*":
+                i += 1
+            if i < len(text) and (text[i].isalnum() or text[i] in "@\uff20"):
+                return True
+        elif nxt in "@\uff20":
+            return True
+    return False
+
+
+def _bare_host(
+    m: re.Match[str], text: str, psl: SuffixList
+) -> str | None:
+    start, end = m.span("host")
+    if _context_rejects(text, start, end):
+        return None
+    host = m.group("host")
+    if _PLAIN_HOST.fullmatch(host):
+        raw = host.split(".")
+        spaced = False
+    else:
+        raw = _SEP_SPLIT.split(host)
+        seps = _SEP_SPLIT.findall(host)
+        spaced = any(not _BRACKET_SEP.search(s) and s.strip(" \t" + _ZW) != "." for s in seps)
+        spaced = spaced or any(s.strip(" \t" + _ZW) == "." and s.strip(_ZW) != "." for s in seps)
+    labels = _canon_labels(raw)
+    if labels is None:
+        return None
+    path = m.group("path")
+    strong = bool(path and len(path) > 1) or (
+        len(labels) >= 3 and _WWW.fullmatch(labels[0]) is not None
+    )
+    # Longest host first, then drop trailing labels ("shein.com.thanks").
+    n = len(labels)
+    while n >= 2:
+        cand = labels[:n]
+        r = _registrable_of(cand, psl)
+        if r is not None:
+            domain, head = r
+            if _plausible(
+                domain,
+                cand,
+                head,
+                spaced=spaced,
+                strong=strong and n == len(labels),
+                text=text,
+                end=end,
+                psl=psl,
+            ):
+                return domain
+            return None
+        n -= 1
+        if not labels[n - 1][:1].isalpha():
+            break
+    return None
+
+
+def _scan(text: str, pos: int, endpos: int, psl: SuffixList, depth: int, out: dict[str, str]) -> None:
+    for m in _SCANNER.finditer(text, pos, endpos):
+        if m.start("host") >= 0:
+            domain = _bare_host(m, text, psl)
+            if domain is not None and domain not in out:
+                out[domain] = _written(m.group(0))
+        elif m.start("url") >= 0:
+            domain = _resolve_url_host(m.group("uh"), psl)
+            if domain is not None:
+                if domain not in out:
+                    out[domain] = _written(m.group("url"))
+            elif depth < 3:
+                _scan(text, m.start("uh"), m.end(), psl, depth + 1, out)
+        # e-mail addresses and @mentions are consumed and ignored
+
+
+def _mentions(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if not text or not isinstance(text, str):
+        return out
+    if _PRECHECK.search(text) is None:
+        return out
+    _scan(text, 0, len(text), default_list(), 0, out)
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_domains(text: str) -> list[str]:
+    """Sorted, unique registrable domains (eTLD+1, lower case Unicode) that ``text`` mentions."""
+    found = _mentions(text)
+    return sorted(found) if found else []
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """One :class:`Mention` per distinct domain, in order of first appearance."""
+    return [Mention(d, w) for d, w in _mentions(text).items()]
+
+
+def registrable_domain(host: str) -> str | None:
+    """Canonical registrable domain of a host name (``WWW.Example.co.uk.`` -> ``example.co.uk``).
+
+    Accepts Unicode or punycode, any case, a trailing dot.  Returns None when the
+    name is not under a public suffix or is not a valid host name.  No prose
+    heuristics are applied: this is for names already known to be host names.
+    """
+    if not isinstance(host, str):
+        return None
+    host = host.strip().rstrip(".")
+    if not host or any(c.isspace() for c in host):
+        return None
+    labels = _canon_labels(re.split(r"[.\uff0e\u3002\uff61]", host))
+    if labels is None:
+        return None
+    r = _registrable_of(labels, default_list())
+    return r[0] if r else None
+
+
+def is_registrable_domain(s: str) -> bool:
+    """True when ``s`` is exactly a canonical registrable domain, as the extractor stores them.
+
+    Canonical: lower case, Unicode (no ``xn--``), NFKC, no trailing dot, valid labels,
+    exactly one label above a public suffix (private suffixes included).
+    """
+    if not isinstance(s, str) or not s or s != s.strip():
+        return False
+    if "xn--" in s:
+        return False
+    labels = s.split(".")
+    canon = _canon_labels(labels)
+    if canon is None or canon != labels:
+        return False
+    r = _registrable_of(canon, default_list())
+    return r is not None and r[0] == s

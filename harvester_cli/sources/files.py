@@ -1,0 +1,251 @@
+"""The `files` source: `videos.jsonl` and `comments.jsonl` in HARVESTER_FILES_DIR.
+
+A video line has `id`, `username`, `description`, `hashtags` (list), `create_time` (Unix s) and
+optionally `video_tag` and `region_code`; a comment line has `id`, `video_id`, `text`,
+`create_time` and optionally `like_count`, `reply_count`, `parent_comment_id`. Ids are JSON
+integers or digit strings. A malformed line is reported (file and line number, through
+`deps.note`) and skipped. Comments are served in file order, 100 a page; the cursor is the
+index into that video's comments. The comment index keeps only byte offsets, built once per
+source instance on first use, so memory stays small however large the file is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from array import array
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from harvester_cli import errors
+from harvester_cli.models import Comment, CommentPage, Video
+from harvester_cli.sources import http
+from harvester_cli.sources.base import SourceDeps
+from harvester_cli.sources.promoted import promoted_reason
+
+logger = logging.getLogger(__name__)
+
+VIDEOS_FILE = "videos.jsonl"
+COMMENTS_FILE = "comments.jsonl"
+PAGE_SIZE = 100
+_BOM = b"\xef\xbb\xbf"
+
+
+class _Malformed(ValueError):
+    """Why a line cannot be used."""
+
+
+def _id(obj: dict, key: str) -> int:
+    if key not in obj or obj[key] is None:
+        raise _Malformed(f"missing {key}")
+    value = http.as_int(obj[key])
+    if value is None or value <= 0:
+        raise _Malformed(f"{key} {http.shorten(json.dumps(obj[key]), 40)} is not a positive integer")
+    return value
+
+
+def _opt_int(obj: dict, key: str) -> int | None:
+    if obj.get(key) is None:
+        return None
+    value = http.as_int(obj[key])
+    if value is None:
+        raise _Malformed(f"{key} is not an integer")
+    return value
+
+
+def _opt_str(obj: dict, key: str) -> str | None:
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise _Malformed(f"{key} is not a string")
+
+
+def parse_video(obj: Any) -> Video:
+    """A Video from one decoded videos.jsonl line; raises ValueError saying what is wrong."""
+    if not isinstance(obj, dict):
+        raise _Malformed("not a JSON object")
+    tags = obj.get("hashtags")
+    if tags is None:
+        hashtags: tuple[str, ...] = ()
+    elif isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        hashtags = tuple(t.lstrip("#") for t in tags)
+    else:
+        raise _Malformed("hashtags is not a list of strings")
+    video_tag = obj.get("video_tag")
+    if video_tag is not None and not isinstance(video_tag, (dict, list)):
+        raise _Malformed("video_tag is not an object")
+    description = _opt_str(obj, "description")
+    return Video(
+        id=_id(obj, "id"),
+        username=_opt_str(obj, "username"),
+        description=description,
+        hashtags=hashtags,
+        create_time=_opt_int(obj, "create_time"),
+        region_code=_opt_str(obj, "region_code"),
+        video_tag=video_tag,
+        promoted_reason=promoted_reason(video_tag, description, hashtags),
+    )
+
+
+def parse_comment(obj: Any) -> Comment:
+    """A Comment from one decoded comments.jsonl line; raises ValueError saying what is wrong."""
+    if not isinstance(obj, dict):
+        raise _Malformed("not a JSON object")
+    return Comment(
+        id=_id(obj, "id"),
+        video_id=_id(obj, "video_id"),
+        text=_opt_str(obj, "text") or "",
+        create_time=_opt_int(obj, "create_time"),
+        like_count=_opt_int(obj, "like_count"),
+        reply_count=_opt_int(obj, "reply_count"),
+        parent_comment_id=_opt_int(obj, "parent_comment_id"),
+    )
+
+
+def _decode(line: bytes) -> Any:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Malformed("not valid UTF-8") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise _Malformed(f"not valid JSON ({exc.msg})") from None
+
+
+class FilesSource:
+    """Videos and comments from two JSONL files, for offline imports and the demo."""
+
+    name = "files"
+    #: malformed lines reported one by one per file and pass; the rest are counted
+    max_notes: int = 20
+
+    def __init__(self, deps: SourceDeps):
+        raw = deps.settings["HARVESTER_FILES_DIR"]
+        if not raw:
+            raise errors.ConfigError(
+                "HARVESTER_FILES_DIR is not set; set it to a directory holding videos.jsonl "
+                "and comments.jsonl (examples/sample is one)")
+        directory = Path(raw).expanduser()
+        if not directory.is_dir():
+            state = "is not a directory" if directory.exists() else "does not exist"
+            raise errors.ConfigError(
+                f"HARVESTER_FILES_DIR={directory} {state}; point it at a directory holding "
+                "videos.jsonl and comments.jsonl")
+        if not (directory / VIDEOS_FILE).is_file():
+            raise errors.ConfigError(
+                f"{directory / VIDEOS_FILE} not found; HARVESTER_FILES_DIR must hold videos.jsonl "
+                "(one JSON video per line) and comments.jsonl")
+        self.deps = deps
+        self.directory = directory
+        self.videos_path = directory / VIDEOS_FILE
+        self.comments_path = directory / COMMENTS_FILE
+        self._index: dict[int, array] | None = None
+        self._index_lock = threading.Lock()
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "FilesSource":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def _lines(self, path: Path, parse) -> Iterator[tuple[int, Any]]:
+        """(byte offset, parsed record) of every good line; bad ones are noted and skipped."""
+        bad = 0
+        offset = 0
+        with path.open("rb") as fh:
+            for number, line in enumerate(fh, 1):
+                start, offset = offset, offset + len(line)
+                if number == 1 and line.startswith(_BOM):
+                    line = line[len(_BOM):]
+                if not line.strip():
+                    continue
+                try:
+                    record = parse(_decode(line))
+                except ValueError as exc:
+                    bad += 1
+                    if bad <= self.max_notes:
+                        self.deps.note(f"{path}:{number}: {exc}; line skipped")
+                    continue
+                yield start, record
+        if bad > self.max_notes:
+            self.deps.note(f"{path}: {bad - self.max_notes} more malformed line(s) skipped")
+
+    # -- discovery --------------------------------------------------------------------------------
+
+    def discover(self, *, video_ids: Sequence[int] = (), limit: int | None = None) -> Iterator[Video]:
+        """Stream videos.jsonl; with `video_ids`, only those; `limit` caps the promoted ones."""
+        if limit is not None and limit <= 0:
+            return
+        wanted: set[int] = set()
+        for raw in video_ids:
+            value = http.as_int(raw)
+            if value is None:
+                raise errors.BadInput(f"{raw!r} is not a video id (digits only)")
+            wanted.add(value)
+        seen: set[int] = set()
+        promoted = 0
+        for _offset, video in self._lines(self.videos_path, parse_video):
+            if video.id in seen or (wanted and video.id not in wanted):
+                continue
+            seen.add(video.id)
+            yield video
+            if video.promoted_reason:
+                promoted += 1
+                if limit is not None and promoted >= limit:
+                    return
+            if wanted and len(seen) == len(wanted):
+                return
+        missing = wanted - seen
+        if missing:
+            self.deps.note(f"{self.videos_path}: {len(missing)} requested video id(s) not found: "
+                           f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+
+    # -- comments ---------------------------------------------------------------------------------
+
+    def _comment_index(self) -> dict[int, array]:
+        """video id -> byte offsets of its comment lines, in file order (built once)."""
+        with self._index_lock:
+            if self._index is None:
+                index: dict[int, array] = {}
+                if self.comments_path.is_file():
+                    for offset, comment in self._lines(self.comments_path, parse_comment):
+                        index.setdefault(comment.video_id, array("q")).append(offset)
+                else:
+                    self.deps.note(f"{self.comments_path} not found; every video has no comments")
+                self._index = index
+            return self._index
+
+    def fetch_comments(self, video_id: int, cursor: Any = None) -> CommentPage:
+        """Up to 100 comments of a video in file order, from index `cursor` (None = 0)."""
+        vid = http.as_int(video_id)
+        if vid is None:
+            raise errors.BadInput(f"{video_id!r} is not a video id (digits only)")
+        start = 0 if cursor is None else http.as_int(cursor)
+        if start is None or start < 0:
+            raise errors.BadInput(f"{cursor!r} is not a comment cursor (a whole number)")
+        offsets = self._comment_index().get(vid)
+        if not offsets:
+            return CommentPage([], cursor=None, has_more=False)
+        chosen = offsets[start:start + PAGE_SIZE]
+        comments: list[Comment] = []
+        if chosen:
+            with self.comments_path.open("rb") as fh:
+                for offset in chosen:
+                    fh.seek(offset)
+                    line = fh.readline()
+                    if offset == 0 and line.startswith(_BOM):
+                        line = line[len(_BOM):]
+                    try:
+                        comments.append(parse_comment(_decode(line)))
+                    except ValueError as exc:  # the file changed since it was indexed
+                        self.deps.note(f"{self.comments_path} at byte {offset}: {exc}; skipped")
+        end = start + len(chosen)
+        has_more = end < len(offsets)
+        return CommentPage(comments, cursor=end if has_more else None, has_more=has_more)

@@ -1,0 +1,227 @@
+"""The `worker` source: the seed's worker service over HTTP.
+
+Contract (also in the README):
+
+- every request carries `Authorization: Bearer <WORKER_API_KEY>`;
+- `GET /videos?cursor=<opaque string, optional>&limit=<1..100>`
+  -> `{"videos": [...], "next_cursor": "<string>" | null}`; a video has `id` (int), `username`,
+  `description`, `hashtags` (list), `create_time` (Unix s), optionally `video_tag`,
+  `region_code` and `promoted` (the worker's own verdict);
+- `GET /videos/<id>/comments?cursor=<int>&limit=100`
+  -> `{"comments": [...], "next_cursor": <int> | null}`; a comment has `id`, `video_id`,
+  `text`, `create_time`, `like_count`, `reply_count`, `parent_comment_id`; 404: no comments.
+
+A video is promoted when the worker says so (`promoted: true`) or by the same rule as the
+tiktok source. Every request counts against the daily budget and runs under the retry policy.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator, Sequence
+
+from harvester_cli import errors
+from harvester_cli.models import Comment, CommentPage, Video
+from harvester_cli.runtime import retry
+from harvester_cli.sources import http
+from harvester_cli.sources.base import SourceDeps
+from harvester_cli.sources.promoted import promoted_reason
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_CURSOR_REPEATS = 3
+WORKER_REASON = "worker: promoted"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class WorkerSource:
+    """Discovery and comments from the HTTP worker service."""
+
+    name = "worker"
+
+    def __init__(self, deps: SourceDeps, *, client=None):
+        settings = deps.settings
+        if not settings["WORKER_WEBHOOK_URL"]:
+            raise errors.ConfigError(
+                "WORKER_WEBHOOK_URL is not set; set it to the worker service's base URL "
+                "(e.g. https://worker.example.com)")
+        if not settings["WORKER_API_KEY"]:
+            raise errors.ConfigError("WORKER_API_KEY is not set; set it to the worker service's bearer key")
+        self.deps = deps
+        self.base_url = settings["WORKER_WEBHOOK_URL"].rstrip("/")
+        self.client = client or http.build_client(
+            settings, transport=deps.transport,
+            headers={"Authorization": f"Bearer {settings['WORKER_API_KEY']}"})
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> "WorkerSource":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one request ------------------------------------------------------------------------------
+
+    def _on_retry(self, attempt: int, exc: BaseException, wait: float) -> None:
+        self.deps.note(f"worker: attempt {attempt} failed: {exc}; retrying in {wait:.1f}s")
+
+    def _get(self, path: str, params: dict, *, what: str, not_found_ok: bool = False) -> Any:
+        """GET under budget and retries; the JSON body, or None for a tolerated 404."""
+        url = self.base_url + path
+
+        def attempt() -> Any:
+            self.deps.spend()
+            response = http.send(self.client, "GET", url, what=what, params=params)
+            if response.status_code == 404 and not_found_ok:
+                return None
+            if response.status_code in (401, 403):
+                raise errors.PermanentSourceError(
+                    f"{what}: the worker refused the key ({http.describe(response, _json_or_none(response))}); "
+                    "check WORKER_API_KEY", status=response.status_code)
+            try:
+                return http.check(response, what=what)
+            except errors.QuotaExhausted:
+                self.deps.exhausted()
+                raise
+
+        return retry.call(attempt, self.deps.policy, stop=self.deps.stop, on_retry=self._on_retry)
+
+    # -- discovery --------------------------------------------------------------------------------
+
+    def _pages(self) -> Iterator[list]:
+        cursor: str | None = None
+        seen_cursors: set[str] = set()
+        repeats = 0
+        while True:
+            params: dict = {"limit": PAGE_SIZE}
+            if cursor is not None:
+                params["cursor"] = cursor
+            body = self._get("/videos", params, what="worker video list")
+            if not isinstance(body, dict):
+                raise errors.TransientSourceError("worker video list: the answer is not a JSON object")
+            videos = body.get("videos")
+            yield videos if isinstance(videos, list) else []
+            next_cursor = body.get("next_cursor")
+            if next_cursor in (None, ""):
+                return
+            next_cursor = str(next_cursor)
+            # The same cursor again (an empty "try again" page) is fine a few times; going back
+            # to an older one would loop forever.
+            repeats = repeats + 1 if next_cursor == cursor else 0
+            if repeats > MAX_CURSOR_REPEATS or (next_cursor != cursor and next_cursor in seen_cursors):
+                self.deps.note(f"worker video list: cursor {http.shorten(next_cursor, 60)} repeated; "
+                               "paging ends here")
+                return
+            seen_cursors.add(next_cursor)
+            cursor = next_cursor
+
+    def _parse_video(self, raw: Any) -> Video | None:
+        if not isinstance(raw, dict):
+            return None
+        video_id = http.as_int(raw.get("id"))
+        if video_id is None:
+            self.deps.note(f"worker: a video without a usable id was skipped ({http.shorten(raw, 120)})")
+            return None
+        tags = raw.get("hashtags")
+        hashtags = tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) \
+            if isinstance(tags, list) else ()
+        description = _text(raw.get("description"))
+        video_tag = raw.get("video_tag")
+        reason = promoted_reason(video_tag, description, hashtags)
+        if reason is None and raw.get("promoted") is True:
+            reason = WORKER_REASON
+        return Video(id=video_id, username=_text(raw.get("username")), description=description,
+                     hashtags=hashtags, create_time=http.as_int(raw.get("create_time")),
+                     region_code=_text(raw.get("region_code")), video_tag=video_tag,
+                     promoted_reason=reason)
+
+    def discover(self, *, video_ids: Sequence[int] = (), limit: int | None = None) -> Iterator[Video]:
+        """Page through /videos; with `video_ids`, keep only those. `limit` caps promoted ones."""
+        if limit is not None and limit <= 0:
+            return
+        wanted: set[int] = set()
+        for raw in video_ids:
+            value = http.as_int(raw)
+            if value is None:
+                raise errors.BadInput(f"{raw!r} is not a video id (digits only)")
+            wanted.add(value)
+        missing = set(wanted)
+        seen: set[int] = set()
+        promoted = 0
+        for page in self._pages():
+            for raw in page:
+                video = self._parse_video(raw)
+                if video is None or video.id in seen:
+                    continue
+                if wanted and video.id not in wanted:
+                    continue
+                seen.add(video.id)
+                missing.discard(video.id)
+                yield video
+                if video.promoted_reason:
+                    promoted += 1
+                    if limit is not None and promoted >= limit:
+                        return
+            if wanted and not missing:
+                return
+        if missing:
+            self.deps.note(f"worker: {len(missing)} requested video id(s) not found: "
+                           f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+
+    # -- comments ---------------------------------------------------------------------------------
+
+    def fetch_comments(self, video_id: int, cursor: Any = None) -> CommentPage:
+        """One page of up to 100 comments; an unknown video (404) is an empty last page."""
+        vid = http.as_int(video_id)
+        if vid is None:
+            raise errors.BadInput(f"{video_id!r} is not a video id (digits only)")
+        params: dict = {"limit": PAGE_SIZE}
+        if cursor is not None:
+            start = http.as_int(cursor)
+            if start is None:
+                raise errors.BadInput(f"{cursor!r} is not a comment cursor (a whole number)")
+            params["cursor"] = start
+        what = f"worker comments (video {vid})"
+        body = self._get(f"/videos/{vid}/comments", params, what=what, not_found_ok=True)
+        if body is None:
+            return CommentPage([], cursor=None, has_more=False)
+        if not isinstance(body, dict):
+            raise errors.TransientSourceError(f"{what}: the answer is not a JSON object")
+        comments = []
+        for raw in body.get("comments") or ():
+            comment = self._parse_comment(raw, vid)
+            if comment is not None:
+                comments.append(comment)
+        next_cursor = http.as_int(body.get("next_cursor"))
+        return CommentPage(comments, cursor=next_cursor, has_more=next_cursor is not None)
+
+    def _parse_comment(self, raw: Any, video_id: int) -> Comment | None:
+        if not isinstance(raw, dict):
+            return None
+        comment_id = http.as_int(raw.get("id"))
+        if comment_id is None:
+            self.deps.note(f"worker: a comment of video {video_id} without a usable id was skipped")
+            return None
+        text = raw.get("text")
+        return Comment(
+            id=comment_id,
+            video_id=http.as_int(raw.get("video_id")) or video_id,
+            text=text if isinstance(text, str) else ("" if text is None else str(text)),
+            create_time=http.as_int(raw.get("create_time")),
+            like_count=http.as_int(raw.get("like_count")),
+            reply_count=http.as_int(raw.get("reply_count")),
+            parent_comment_id=http.as_int(raw.get("parent_comment_id")),
+        )
+
+
+def _json_or_none(response) -> Any:
+    try:
+        return http.decode_json(response)
+    except (UnicodeDecodeError, ValueError):
+        return None

@@ -101,7 +101,8 @@ def root(
         "--database-url", metavar="URL", help="SQLAlchemy URL of the store (overrides HARVESTER_DATABASE_URL).",
         show_default=False)] = None,
     env_file: Annotated[Optional[Path], typer.Option(
-        "--env-file", metavar="PATH", help="Read settings from this .env file (default: ./.env if present).",
+        "--env-file", metavar="PATH", envvar="HARVESTER_ENV_FILE",
+        help="Read settings from this .env file [env: HARVESTER_ENV_FILE] (default: ./.env if present).",
         show_default=False)] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging and tracebacks.")] = False,

@@ -108,9 +108,11 @@ def line(text: str, style: str = "") -> None:
 
 
 def warn_line(text: str, style: str = "yellow") -> None:
-    err().print(Text(safe(text), style=style), soft_wrap=True)
+    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
+    err().print(Text(prefix + safe(text), style=style), soft_wrap=True)
 
 
 def error_line(message: str) -> None:
-    """The one line an error gets: never wrapped, never markup."""
-    err().print(Text("error: " + safe(message), style="red"), soft_wrap=True)
+    """The one line an error gets: never wrapped, never markup; timestamped when logged (cron)."""
+    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
+    err().print(Text(prefix + "error: " + safe(message), style="red"), soft_wrap=True)

@@ -63,8 +63,10 @@ class Mention(NamedTuple):
 _CJK = (
     "\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
     "\u31a0-\u31ff\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
-    "\uf900-\ufaff\uff01-\uff0d\uff0f-\uffef\U00020000-\U0003134f"
+    "\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003134f"
 )
+# Full-width punctuation and symbols (not the full-width letters, digits or full stop).
+_FW_PUNCT = "\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffe0-\uffee"
 _ZW = "\u200b\u200c\u200d\u2060\ufeff"
 _W = rf"[^\W{_CJK}]"  # a character of a bare label (word character, not CJK)
 _LABEL = rf"{_W}+(?:-+{_W}+)*"
@@ -79,7 +81,7 @@ _SEP = (
 # Characters of a URL path or query.  Stops at white space, quotes, brackets, CJK and emoji.
 _PATH_CH = (
     rf"[^\s<>\"'`{{}}|\\^\[\]\u2018-\u201f\u00ab\u00bb\u2600-\u27bf"
-    rf"\U0001f000-\U0001faff{_CJK}]"
+    rf"\U0001f000-\U0001faff{_CJK}{_FW_PUNCT}]"
 )
 # Host characters after a scheme: anything a host may hold, symbols and emoji included
 # (``http://✪df.ws``); a trailing emoji is cut off when the name is resolved.
@@ -215,8 +217,19 @@ def _get_word_tlds(psl: SuffixList) -> frozenset[str]:
     return _word_tlds
 
 
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
 def _is_wordish(label: str) -> bool:
-    return label in COMMON_WORDS or _LAUGH.fullmatch(label) is not None
+    """A word of the comment languages, chat slang or a laugh ("lindaaa" -> "linda")."""
+    if label in COMMON_WORDS or _LAUGH.fullmatch(label) is not None:
+        return True
+    if _REPEATS.search(label):
+        return (
+            _REPEATS.sub(r"\1", label) in COMMON_WORDS
+            or _REPEATS.sub(r"\1\1", label) in COMMON_WORDS
+        )
+    return False
 
 
 def _plausible(
@@ -240,6 +253,11 @@ def _plausible(
         return False
     suffix_labels = labels[head + 1 :]
     tld = suffix_labels[0] if len(suffix_labels) == 1 else None
+    if tld is None and not strong and _is_wordish(name):
+        # "this.is.it": every label of a multi-label suffix reads as a word too.
+        word_tlds = _get_word_tlds(psl)
+        if all(x in word_tlds or _is_wordish(x) for x in suffix_labels):
+            return False
     if tld is not None:
         if tld in FILE_TLDS_STRONG and not strong:
             return False
@@ -385,8 +403,14 @@ def _bare_host(
     return None
 
 
-def _scan(text: str, pos: int, endpos: int, psl: SuffixList, depth: int, out: dict[str, str]) -> None:
-    for m in _SCANNER.finditer(text, pos, endpos):
+def _scan(text: str, psl: SuffixList, out: dict[str, str]) -> None:
+    search = _SCANNER.search
+    pos = 0
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return
+        pos = m.end()
         if m.start("host") >= 0:
             domain = _bare_host(m, text, psl)
             if domain is not None and domain not in out:
@@ -396,8 +420,9 @@ def _scan(text: str, pos: int, endpos: int, psl: SuffixList, depth: int, out: di
             if domain is not None:
                 if domain not in out:
                     out[domain] = _written(m.group("url"))
-            elif depth < 3:
-                _scan(text, m.start("uh"), m.end(), psl, depth + 1, out)
+            else:
+                # Not a host after all ("hxxps://shein[.]com"): read on from the host.
+                pos = m.start("uh")
         # e-mail addresses and @mentions are consumed and ignored
 
 
@@ -407,7 +432,7 @@ def _mentions(text: str) -> dict[str, str]:
         return out
     if _PRECHECK.search(text) is None:
         return out
-    _scan(text, 0, len(text), default_list(), 0, out)
+    _scan(text, default_list(), out)
     return out
 
 

@@ -63,6 +63,7 @@ white who whole why wife will win wish with without woman women wont word work w
 wow wtf ya yall yay yeah year years yep yes yet you youll young your youre yours yourself yup
 zero ad ads post posted posting ps me2 xd xoxo cringe iconic queen king fire goat based bet
 mid lit lowkey highkey fr frfr ngl rn istg smh tho bc cuz rly srsly omfg lmk dm dms ig insta
+fav fave u ur r gf bf bff bestie babe hun luv pic pics selfie tho thru cuz coz wanna gonna gotta
 """
 
 _ES = """
@@ -125,7 +126,18 @@ zum zur zusammen hammer geilo nice digga alter leute lol omg jo jop jep joa ne n
 oh okay ok haha hihi nett schade danke dankeschön bitteschön tschüss hallo servus moin
 """
 
-COMMON_WORDS: frozenset[str] = _words(_EN) | _words(_ES) | _words(_PT) | _words(_ID) | _words(_DE)
+# Places that end a clause ("envío a todo México.no hay").
+_PLACES = """
+usa us uk eeuu méxico mexico españa espanha spain brasil brazil colombia argentina chile peru perú
+venezuela ecuador bolivia paraguay uruguay portugal indonesia jakarta bali bandung surabaya
+deutschland germany alemania alemanha österreich austria schweiz berlin münchen hamburg köln
+madrid barcelona lisboa paris london londres nyc la miami texas california florida canada europe
+europa asia america américa latam
+"""
+
+COMMON_WORDS: frozenset[str] = (
+    _words(_EN) | _words(_ES) | _words(_PT) | _words(_ID) | _words(_DE) | _words(_PLACES)
+)
 
 # TLDs that read as chat abbreviations or words though they are not in the lists above.
 WORD_TLDS_EXTRA: frozenset[str] = _words(
@@ -201,11 +213,19 @@ RUN_ON_ENDINGS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         re.compile(r"\w{2,}(?:ing|ed|ly|ness|ful|less|ous|ive|able|ible|tion)"),
     ),
     (
-        _words("de es se la me no do si na eu so al va vi ve su ni uy pa mt vc"),
+        _words("es se la me no do si na eu so al va vi ve su ni uy pa mt vc"),
         re.compile(
             r"\w{2,}(?:ei|ou|ando|endo|indo|ado|ada|ados|adas|ido|ida|idos|idas|mente|oso|osa|"
             r"ito|ita|inha|inho|ção|ções|ción|ciones|dade|dad|aste|iste|amos|emos|imos|aba|ía|"
-            r"ar|er|ir)"
+            r"ar|er|ir|é|ó)"
+        ),
+    ),
+    (
+        # .de is a big German TLD: only endings no German shop name has.
+        _words("de"),
+        re.compile(
+            r"\w{2,}(?:ei|ado|ada|ados|adas|ido|ida|idos|idas|endo|indo|mente|ção|ción|oso|osa|"
+            r"inha|inho|ito|ita|é|ó)"
         ),
     ),
     (

@@ -23,7 +23,6 @@ reads them on each request, so a test can flip a switch half way through.
 from __future__ import annotations
 
 import argparse
-import base64
 import collections
 import datetime as dt
 import hashlib
@@ -562,7 +561,38 @@ class FakeTikTok(FakeService):
     ``comments`` (dicts with ``id``, ``video_id``, ``parent_comment_id``, ``text``, ...),
     ``commercial_content`` (None: derived from the promoted videos with
     ``make_commercial_content``), ``ads`` (None: ``make_ads()``). Keys starting with ``_`` are
-    never served (``_domains`` ground truth, ``_hidden`` video, ``_deleted`` comment).
+    never served (``_domains`` ground truth; ``_hidden`` video and ``_deleted`` comment occupy a
+    result slot without being served, which makes short pages).
+
+    Options (constructor keywords, also mutable attributes):
+
+    - auth: ``client_key``/``client_secret`` ("test-key"/"test-secret"), ``token_error_status``
+      (200: token errors come back as HTTP 200), ``token_lifetime`` (seconds, 7200),
+      ``token_expires_in`` (reported value; None: the lifetime), ``scopes``.
+    - limits: ``daily_quota`` (1000, None: unlimited; counts every research+adlib request that
+      passes auth, 5xx and 400 included), ``burst_limit`` + ``burst_window`` (N accepted
+      requests per sliding window, then 429 ``rate_limit_exceeded``), ``retry_after`` (seconds
+      for a Retry-After header on burst 429s; None: no header), ``latency`` (seconds slept per
+      request, outside the lock).
+    - faults: ``faults`` ({n: kind} for the n-th research/adlib request, 1-based, token calls
+      not counted; {(path, n): kind} for the n-th request to that path; {path: kind} for every
+      request to it), ``fail_video_ids`` ({video_id: kind} for every comment request of that
+      video), ``fault_rate`` + ``fault_seed`` + ``fault_kinds`` (random transient faults, at
+      most ``fault_max_consecutive`` in a row for an identical request), ``hang_seconds``.
+      ``fail_next(kind, path=None, times=1)`` queues faults at run time. Kinds: FAULT_KINDS.
+    - [unc] switches: ``empty_page_has_more``, ``missing_fields`` (rate, True = 0.3, of
+      ``missing_field_names`` dropped per object, deterministic), ``accept_string_video_id``,
+      ``unknown_video`` ("empty" | "error"), ``video_tag_keys`` ("type" | "video_tag_type"),
+      ``video_id_key`` ("id" | "video_id"), ``comment_cursor`` ("returned" | "max_count"),
+      ``comment_cap`` (top-1000 rule, on), ``end_date_inclusive`` (on), ``search_id_ttl``
+      (seconds; None: search ids never expire), ``adlib_has_more_string``, ``adlib_dates_int``,
+      ``adlib_business_id_typo``, ``commercial_id_string``.
+
+    Introspection: ``requests`` [(path, body, status)], ``count(path, status=None)``,
+    ``fault_log`` [(n, path, kind)], ``comment_pages(video_id)``, ``quota_used``,
+    ``quota_remaining``, ``stats()``. Hooks: ``issue_token()``, ``expire_tokens()``,
+    ``advance_time(s)``, ``advance_day()``, ``set_data()``, ``add_videos()``, ``add_comments()``,
+    ``reset_log()``.
     """
 
     known_paths = ALL_PATHS
@@ -1853,6 +1883,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--comments-per-video", type=int, default=150)
     p.add_argument("--promoted-ratio", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=0, help="dataset seed")
+    p.add_argument("--start-time", type=int, default=None,
+                   help="Unix time the dataset is 'now' for (default: now)")
     p.add_argument("--latency", type=float, default=0.0, help="seconds slept per request")
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--fault-seed", type=int, default=None)
@@ -1873,7 +1905,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="write the domains of the promoted videos' first 2 pages here")
     args = p.parse_args(argv)
 
-    videos, comments = make_dataset(args.videos, args.comments_per_video, args.promoted_ratio, args.seed)
+    videos, comments = make_dataset(args.videos, args.comments_per_video, args.promoted_ratio,
+                                    args.seed, args.start_time)
     if args.expected_domains:
         with open(args.expected_domains, "w", encoding="utf-8") as fh:
             fh.writelines(d + "\n" for d in sorted(expected_domains(videos, comments)))

@@ -241,13 +241,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--comments-per-video", type=int, default=150)
     p.add_argument("--promoted-ratio", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--start-time", type=int, default=None)
     p.add_argument("--api-key", default="worker-key")
     p.add_argument("--latency", type=float, default=0.0)
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--fault-seed", type=int, default=None)
     p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND")
     args = p.parse_args(argv)
-    videos, comments = tt.make_dataset(args.videos, args.comments_per_video, args.promoted_ratio, args.seed)
+    videos, comments = tt.make_dataset(args.videos, args.comments_per_video, args.promoted_ratio, args.seed,
+                                       args.start_time)
     fake = FakeWorker(
         videos, comments, api_key=args.api_key, host=args.host, port=args.port,
         latency=args.latency, fault_rate=args.fault_rate, fault_seed=args.fault_seed,

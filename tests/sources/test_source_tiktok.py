@@ -150,10 +150,7 @@ def test_query_uses_keywords_and_regions(tiktok_fake, make_settings, make_deps, 
 
 
 def test_no_hashtags_and_no_keywords_is_a_config_error(tiktok_fake, make_settings, make_deps, tiktok_env):
-    settings = make_settings(**tiktok_env(tiktok_fake))
-    values = dict(settings.values)
-    values["HARVESTER_DISCOVERY_HASHTAGS"] = type(values["HARVESTER_DISCOVERY_HASHTAGS"])((), "test")
-    settings = type(settings)(values)
+    settings = make_settings(**tiktok_env(tiktok_fake)).with_option("HARVESTER_DISCOVERY_HASHTAGS", ())
     with pytest.raises(errors.ConfigError, match="HARVESTER_DISCOVERY_HASHTAGS"):
         list(TikTokSource(make_deps(settings)).discover())
 
@@ -170,7 +167,7 @@ def test_windows_are_at_most_30_days_newest_first(tiktok_fake, make_settings, ma
     assert sent == {("20260302", "20260331"), ("20260131", "20260301"), ("20260116", "20260130")}
 
 
-def test_real_windows_are_accepted_by_the_api(tiktok, tiktok_fake, make_settings, make_deps, tiktok_env):
+def test_real_windows_are_accepted_by_the_api(tiktok_fake, make_settings, make_deps, tiktok_env):
     source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="61")
     assert len(list(source.discover())) == 251
     bodies = _bodies(tiktok_fake, VIDEO_QUERY_PATH)

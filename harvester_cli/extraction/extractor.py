@@ -32,6 +32,7 @@ from .words import (
     FILE_TLDS_STRONG,
     FILE_TLDS_WEAK,
     KNOWN_SITES,
+    MAIL_SERVICES,
     NEVER_WORD_TLDS,
     NOT_SITES,
     PT_AFTER_COM,
@@ -99,7 +100,7 @@ _SCANNER = re.compile(
     |(?P<email>(?<![\w.+%'*@\uff20\-])[\w.+%'*\-]+[@\uff20][\w.*\-]*)
     |(?P<mention>[@\uff20][\w.]+)
     |(?P<host>(?<!{_W})(?:(?<![\-.\uff0e@\uff20])|(?<=\.\.))
-        {_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD}(?!{_W})(?!-))
+        {_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD}(?!{_W})(?!-+{_W}))
         (?P<path>/{_PATH_CH}*)?
     """,
     re.VERBOSE,
@@ -232,6 +233,13 @@ def _is_wordish(label: str) -> bool:
     return False
 
 
+# "jess at gmail", "jess[at]gmail", "jess (at) gmail", "jess @ gmail": what precedes a mail host.
+_AT_BEFORE = re.compile(
+    r"(?:[\w.+\-]\s*(?:[\[({<]\s*at\s*[\])}>]|[@\uff20])|\w\s+at)\s*$", re.IGNORECASE
+)
+_BRACKET_AT_BEFORE = re.compile(r"[\w.+\-]\s*[\[({<]\s*at\s*[\])}>]\s*$", re.IGNORECASE)
+
+
 def _plausible(
     domain: str,
     labels: list[str],
@@ -240,15 +248,22 @@ def _plausible(
     spaced: bool,
     strong: bool,
     text: str,
+    start: int,
     end: int,
+    tld_written: str,
     psl: SuffixList,
 ) -> bool:
     """Whether a bare (scheme-less) name is a real mention rather than prose or a file."""
+    before = text[max(0, start - 40) : start]
+    if _BRACKET_AT_BEFORE.search(before):
+        return False  # "jess[at]example[dot]com": an obfuscated e-mail address
+    name = labels[head]
+    if name in MAIL_SERVICES and _AT_BEFORE.search(before):
+        return False  # "jess at gmail dot com", "jess @ gmail.com"
     if domain in KNOWN_SITES:
         return True
     if domain in NOT_SITES:
         return False
-    name = labels[head]
     if name.isdigit() or _WWW.fullmatch(name):
         return False
     suffix_labels = labels[head + 1 :]
@@ -270,6 +285,8 @@ def _plausible(
         if not strong and tld in _get_word_tlds(psl):
             if _is_wordish(name):
                 return False
+            if len(tld_written) >= 2 and tld_written[0].isupper() and tld_written[1:].islower():
+                return False  # "Sarah.So pretty": a sentence starting after a missing space
             for tlds, ending in RUN_ON_ENDINGS:
                 if tld in tlds and ending.fullmatch(name):
                     return False
@@ -392,7 +409,9 @@ def _bare_host(
                 spaced=spaced,
                 strong=strong and n == len(labels),
                 text=text,
+                start=start,
                 end=end,
+                tld_written=raw[n - 1],
                 psl=psl,
             ):
                 return domain

@@ -63,7 +63,7 @@ white who whole why wife will win wish with without woman women wont word work w
 wow wtf ya yall yay yeah year years yep yes yet you youll young your youre yours yourself yup
 zero ad ads post posted posting ps me2 xd xoxo cringe iconic queen king fire goat based bet
 mid lit lowkey highkey fr frfr ngl rn istg smh tho bc cuz rly srsly omfg lmk dm dms ig insta
-fav fave u ur r gf bf bff bestie babe hun luv pic pics selfie tho thru cuz coz wanna gonna gotta
+dot fav fave u ur r gf bf bff bestie babe hun luv pic pics selfie tho thru cuz coz wanna gonna gotta
 """
 
 _ES = """
@@ -158,7 +158,7 @@ KNOWN_SITES: frozenset[str] = _words(
     """
     about.me link.me direct.me solo.to notion.so cash.app bild.de zeit.de welt.de spiegel.de
     stern.de kicker.de focus.de chip.de otto.de web.de bahn.de wetter.de lotto.de mobile.de
-    post.de marca.es sport.es tap.bio bio.link tell.me fun.me
+    post.de marca.es sport.es tap.bio bio.link tell.me fun.me europa.eu
     """
 )
 
@@ -213,19 +213,19 @@ RUN_ON_ENDINGS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         re.compile(r"\w{2,}(?:ing|ed|ly|ness|ful|less|ous|ive|able|ible|tion)"),
     ),
     (
-        _words("es se la me no do si na eu so al va vi ve su ni uy pa mt vc"),
+        _words("se la me no do si na eu so al va vi ve su ni uy pa mt vc"),
         re.compile(
             r"\w{2,}(?:ei|ou|ando|endo|indo|ado|ada|ados|adas|ido|ida|idos|idas|mente|oso|osa|"
-            r"ito|ita|inha|inho|ção|ções|ción|ciones|dade|dad|aste|iste|amos|emos|imos|aba|ía|"
-            r"ar|er|ir|é|ó)"
+            r"ito|ita|inha|inho|ção|ções|ción|ciones|dade|dad|aste|iste|amos|emos|imos|aba|ía|é|ó)"
         ),
     ),
     (
-        # .de is a big German TLD: only endings no German shop name has.
-        _words("de"),
+        # .de and .es are big shop TLDs: only endings that no shop name has
+        # (not "-ando", "-er": zalando.es, sprinter.es, bücher.de).
+        _words("de es"),
         re.compile(
             r"\w{2,}(?:ei|ado|ada|ados|adas|ido|ida|idos|idas|endo|indo|mente|ção|ción|oso|osa|"
-            r"inha|inho|ito|ita|é|ó)"
+            r"inha|inho|ito|ita|aste|iste|é|ó)"
         ),
     ),
     (
@@ -236,4 +236,12 @@ RUN_ON_ENDINGS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         _words("ga lu ke mu om ni si la pa ma gw gt sm km cm bs td"),
         re.compile(r"\w{2,}(?:nya|kan|lah|kah|pun|in)"),
     ),
+)
+
+# Mail services: "jess at gmail dot com" is an e-mail address, not a site mention.
+MAIL_SERVICES: frozenset[str] = _words(
+    """
+    gmail googlemail yahoo ymail rocketmail hotmail outlook live msn icloud me mac aol proton
+    protonmail pm gmx web t-online freenet uol bol terra ig yandex mail zoho tutanota hey
+    """
 )

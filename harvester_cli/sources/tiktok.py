@@ -243,7 +243,7 @@ class TikTokSource:
         if code in ("scope_not_authorized", "scope_permission_missed"):
             raise errors.PermanentSourceError(
                 f"{what}: {detail}; the TikTok project is not approved for this API", status=status)
-        if code == "invalid_params" or (status == 400 and code in ("invalid_param", "invalid_request")):
+        if code in ("invalid_params", "invalid_param"):
             if _SEARCH_ID_EXPIRED.search(message):
                 raise _SearchIdExpired(f"{what}: {detail}", status=status)
             if _INVALID_CURSOR.search(message):

@@ -42,10 +42,24 @@ class Store:
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[Connection]:
-        """A transaction (BEGIN IMMEDIATE on SQLite); DB failures become StoreError."""
-        try:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); DB failures become StoreError."""
+        with self._translate():
             with self.engine.begin() as conn:
                 yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction: on SQLite a deferred BEGIN, so readers never queue behind writers."""
+        with self._translate():
+            with self.engine.connect() as conn:
+                conn.execution_options(harvester_read=True)
+                with conn.begin():
+                    yield conn
+
+    @contextlib.contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
         except errors.HarvesterError:
             raise
         except DBAPIError as exc:

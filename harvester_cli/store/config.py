@@ -16,13 +16,13 @@ INTERNAL_KEYS = (KILL_SWITCH_KEY, "health_alert_state")
 
 def all_rows(store: Store) -> dict[str, str]:
     """Every override row except internal state."""
-    with store.tx() as conn:
+    with store.read() as conn:
         rows = conn.execute(select(system_config.c.key, system_config.c.value)).all()
     return {k: v for k, v in rows if k not in INTERNAL_KEYS}
 
 
 def rows_detail(store: Store) -> dict[str, dict[str, Any]]:
-    with store.tx() as conn:
+    with store.read() as conn:
         rows = conn.execute(select(system_config)).mappings().all()
     return {r["key"]: dict(r) for r in rows if r["key"] not in INTERNAL_KEYS}
 
@@ -39,7 +39,7 @@ def remove(store: Store, key: str) -> bool:
 
 
 def get_json(store: Store, key: str, default: Any = None) -> Any:
-    with store.tx() as conn:
+    with store.read() as conn:
         value = conn.execute(select(system_config.c.value).where(system_config.c.key == key)).scalar()
     return loads(value, default)
 

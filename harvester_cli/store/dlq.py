@@ -52,12 +52,12 @@ def list_items(store: Store, *, status: str | None = None, job_type: str | None 
     if job_type:
         query = query.where(dlq.c.job_type == job_type)
     query = query.order_by(dlq.c.id.desc()).limit(limit)
-    with store.tx() as conn:
+    with store.read() as conn:
         return [_row(r) for r in conn.execute(query).mappings().all()]
 
 
 def get(store: Store, item_id: int) -> dict[str, Any] | None:
-    with store.tx() as conn:
+    with store.read() as conn:
         row = conn.execute(select(dlq).where(dlq.c.id == item_id)).mappings().first()
     return _row(row) if row else None
 
@@ -85,6 +85,6 @@ def resolve_key(store: Store, job_type: str, item_key: str, conn=None) -> int:
 
 
 def counts(store: Store) -> dict[str, int]:
-    with store.tx() as conn:
+    with store.read() as conn:
         rows = conn.execute(select(dlq.c.status, func.count()).group_by(dlq.c.status)).all()
     return {status: n for status, n in rows}

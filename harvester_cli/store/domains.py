@@ -26,7 +26,7 @@ def report(store: Store, *, since: dt.datetime | None, top: int | None, video_id
              .order_by(counts.c.mentions.desc(), counts.c.videos.desc(), counts.c.domain))
     if top:
         query = query.limit(top)
-    with store.tx() as conn:
+    with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
@@ -39,5 +39,5 @@ def samples(store: Store, names: list[str]) -> dict[str, dict[str, Any]]:
     query = (select(latest.c.domain, dm.c.written, comments.c.text)
              .join(dm, (dm.c.domain == latest.c.domain) & (dm.c.comment_id == latest.c.comment_id))
              .join(comments, comments.c.id == latest.c.comment_id))
-    with store.tx() as conn:
+    with store.read() as conn:
         return {d: {"written": w, "text": t} for d, w, t in conn.execute(query).all()}

@@ -48,7 +48,7 @@ def make_engine(url: str) -> Engine:
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
             engine = create_engine(
-                parsed, pool_pre_ping=True, pool_size=4, max_overflow=8,
+                parsed, pool_pre_ping=True, pool_size=5, max_overflow=20,
                 connect_args={"connect_timeout": 10, "application_name": "harvester"},
             )
         else:
@@ -81,15 +81,25 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        # Take the write lock up front: a claim never fails half way on a lock upgrade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front, so a claim never fails half way on a lock
+        # upgrade; readers (Store.read) use a deferred BEGIN and never wait for writers (WAL).
+        if conn.get_execution_options().get("harvester_read"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_schema(engine: Engine) -> list[str]:
     """Create missing tables and indexes (idempotent). Returns the names of tables created."""
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             existing = set(engine.dialect.get_table_names(conn))
+        if all(t.name in existing for t in tables.metadata.sorted_tables):
+            return []
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                # several hosts running `init` (or their first job) at once create it once
+                conn.execute(text("SELECT pg_advisory_xact_lock(4802134)"))
             tables.metadata.create_all(conn, checkfirst=True)
         return [t.name for t in tables.metadata.sorted_tables if t.name not in existing]
     except SQLAlchemyError as exc:

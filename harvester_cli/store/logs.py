@@ -34,5 +34,5 @@ def recent(store: Store, *, limit: int = 50, level: str | None = None, job_type:
     if since:
         query = query.where(system_logs.c.created_at >= since)
     query = query.order_by(system_logs.c.id.desc()).limit(limit)
-    with store.tx() as conn:
+    with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]

@@ -9,7 +9,7 @@ from harvester_cli.store.tables import comments, dead_letter_queue, videos
 
 
 def depths(store: Store) -> dict[str, int]:
-    with store.tx() as conn:
+    with store.read() as conn:
         states = dict(conn.execute(select(videos.c.harvest_state, func.count())
                                    .group_by(videos.c.harvest_state)).all())
         pending_comments = conn.execute(select(func.count()).select_from(comments)

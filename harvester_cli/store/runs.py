@@ -66,13 +66,13 @@ def update_counts(store: Store, run_id: int, token: str, items_ok: int, items_fa
 
 
 def get(store: Store, run_id: int) -> dict[str, Any] | None:
-    with store.tx() as conn:
+    with store.read() as conn:
         row = conn.execute(select(job_status).where(job_status.c.id == run_id)).mappings().first()
         return dict(row) if row else None
 
 
 def running(store: Store) -> list[dict[str, Any]]:
-    with store.tx() as conn:
+    with store.read() as conn:
         rows = conn.execute(
             select(job_status).where(job_status.c.status == "running").order_by(job_status.c.started_at)
         ).mappings().all()
@@ -97,7 +97,7 @@ def recent(store: Store, *, since: dt.datetime, job_type: str | None = None, lim
     if job_type:
         query = query.where(job_status.c.job_type == job_type)
     query = query.order_by(job_status.c.started_at.desc(), job_status.c.id.desc()).limit(limit)
-    with store.tx() as conn:
+    with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
@@ -107,18 +107,18 @@ def finished_in_window(store: Store, *, since: dt.datetime, job_type: str | None
                    job_status.c.error_type, job_status.c.finished_at).where(job_status.c.started_at >= since)
     if job_type:
         query = query.where(job_status.c.job_type == job_type)
-    with store.tx() as conn:
+    with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
 def last_success(store: Store) -> dict[str, dt.datetime]:
     query = (select(job_status.c.job_type, func.max(job_status.c.finished_at))
              .where(job_status.c.status == "succeeded").group_by(job_status.c.job_type))
-    with store.tx() as conn:
+    with store.read() as conn:
         return {t: ts for t, ts in conn.execute(query).all()}
 
 
 def past_deadline(store: Store, now: dt.datetime) -> list[dict[str, Any]]:
     query = select(job_status).where(and_(job_status.c.status == "running", job_status.c.deadline_at < now))
-    with store.tx() as conn:
+    with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]

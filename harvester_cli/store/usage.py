@@ -41,5 +41,5 @@ def used_today(store: Store, source: str | None = None) -> int:
     query = select(api_usage.c.requests).where(api_usage.c.day == day_of(store))
     if source:
         query = query.where(api_usage.c.source == source)
-    with store.tx() as conn:
+    with store.read() as conn:
         return sum(r for (r,) in conn.execute(query).all())

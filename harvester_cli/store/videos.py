@@ -89,7 +89,7 @@ def requeue(store: Store, ids: Sequence[int]) -> int:
 
 
 def existing(store: Store, ids: Sequence[int]) -> set[int]:
-    with store.tx() as conn:
+    with store.read() as conn:
         return {i for (i,) in conn.execute(select(videos.c.id).where(videos.c.id.in_(list(ids)))).all()}
 
 
@@ -123,6 +123,6 @@ def release_one(store: Store, video_id: int, run_id: int) -> None:
 
 
 def get(store: Store, video_id: int) -> dict[str, Any] | None:
-    with store.tx() as conn:
+    with store.read() as conn:
         row = conn.execute(select(videos).where(videos.c.id == video_id)).mappings().first()
     return dict(row) if row else None

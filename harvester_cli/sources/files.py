@@ -20,7 +20,7 @@ from typing import Any, Iterator, Sequence
 
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, Video
-from harvester_cli.sources import http
+from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
 from harvester_cli.sources.promoted import promoted_reason
 
@@ -183,12 +183,7 @@ class FilesSource:
         """Stream videos.jsonl; with `video_ids`, only those; `limit` caps the promoted ones."""
         if limit is not None and limit <= 0:
             return
-        wanted: set[int] = set()
-        for raw in video_ids:
-            value = http.as_int(raw)
-            if value is None:
-                raise errors.BadInput(f"{raw!r} is not a video id (digits only)")
-            wanted.add(value)
+        wanted = records.wanted_ids(video_ids)
         seen: set[int] = set()
         promoted = 0
         for _offset, video in self._lines(self.videos_path, parse_video):

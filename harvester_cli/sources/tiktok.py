@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Sequence
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, Video
 from harvester_cli.runtime import retry
-from harvester_cli.sources import http
+from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
 from harvester_cli.sources.promoted import promoted_reason
 
@@ -497,19 +497,4 @@ class TikTokSource:
         return CommentPage(comments, cursor=next_cursor, has_more=has_more)
 
     def _parse_comment(self, raw: Any, video_id: int) -> Comment | None:
-        if not isinstance(raw, dict):
-            return None
-        comment_id = http.as_int(raw.get("id"))
-        if comment_id is None:
-            self.deps.note(f"tiktok: a comment of video {video_id} without a usable id was skipped")
-            return None
-        text = raw.get("text")
-        return Comment(
-            id=comment_id,
-            video_id=http.as_int(raw.get("video_id")) or video_id,
-            text=text if isinstance(text, str) else ("" if text is None else str(text)),
-            create_time=http.as_int(raw.get("create_time")),
-            like_count=http.as_int(raw.get("like_count")),
-            reply_count=http.as_int(raw.get("reply_count")),
-            parent_comment_id=http.as_int(raw.get("parent_comment_id")),
-        )
+        return records.comment_from_json(raw, video_id, source="tiktok", note=self.deps.note)

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Sequence
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, Video
 from harvester_cli.runtime import retry
-from harvester_cli.sources import http
+from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
 from harvester_cli.sources.promoted import promoted_reason
 
@@ -145,12 +145,7 @@ class WorkerSource:
         """Page through /videos; with `video_ids`, keep only those. `limit` caps promoted ones."""
         if limit is not None and limit <= 0:
             return
-        wanted: set[int] = set()
-        for raw in video_ids:
-            value = http.as_int(raw)
-            if value is None:
-                raise errors.BadInput(f"{raw!r} is not a video id (digits only)")
-            wanted.add(value)
+        wanted = records.wanted_ids(video_ids)
         missing = set(wanted)
         seen: set[int] = set()
         promoted = 0
@@ -202,22 +197,7 @@ class WorkerSource:
         return CommentPage(comments, cursor=next_cursor, has_more=next_cursor is not None)
 
     def _parse_comment(self, raw: Any, video_id: int) -> Comment | None:
-        if not isinstance(raw, dict):
-            return None
-        comment_id = http.as_int(raw.get("id"))
-        if comment_id is None:
-            self.deps.note(f"worker: a comment of video {video_id} without a usable id was skipped")
-            return None
-        text = raw.get("text")
-        return Comment(
-            id=comment_id,
-            video_id=http.as_int(raw.get("video_id")) or video_id,
-            text=text if isinstance(text, str) else ("" if text is None else str(text)),
-            create_time=http.as_int(raw.get("create_time")),
-            like_count=http.as_int(raw.get("like_count")),
-            reply_count=http.as_int(raw.get("reply_count")),
-            parent_comment_id=http.as_int(raw.get("parent_comment_id")),
-        )
+        return records.comment_from_json(raw, video_id, source="worker", note=self.deps.note)
 
 
 def _json_or_none(response) -> Any:

@@ -37,6 +37,8 @@ from .words import (
     NOT_SITES,
     PT_AFTER_COM,
     RUN_ON_ENDINGS,
+    RUN_ON_TAILS,
+    STOP_WORDS,
     WORD_TLDS_EXTRA,
 )
 
@@ -90,6 +92,10 @@ _URL_HOST_CH = r"[\w\-.\uff0e\u2190-\u2bff\U0001f000-\U0001faff]"
 
 _SCANNER = re.compile(
     rf"""
+    # Gate: every alternative starts a word or an @, and no alternative starts inside a
+    # word (CJK excepted), so most positions fail on one or two checks.
+    (?=[\w@\uff20])(?:(?<!\w)|(?<=[{_CJK}]))
+    (?:
     (?P<url>(?<![A-Za-z0-9+.\-])
         (?:[hH][tTxX]{{2}}[pP][sS]?|[fF][tT][pP][sS]?)://
         (?:[^\s/?\#@<>"'`\[\]]*@)?
@@ -101,8 +107,8 @@ _SCANNER = re.compile(
     |(?P<mention>[@\uff20][\w.]+)
     |(?P<host>(?<!{_W})(?:(?<![\-.\uff0e@\uff20])|(?<=\.\.))
         {_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD}(?!{_W})(?!-+{_W}))
-        (?P<path>/{_PATH_CH}*)?
-    """,
+        (?P<path>/{_PATH_CH}*|\?(?=[\w%.\-]+=){_PATH_CH}*)?
+    )""",
     re.VERBOSE,
 )
 
@@ -112,10 +118,12 @@ _BRACKET_SEP = re.compile(r"[\[({<]")
 _ASCII_LABEL = re.compile(r"[a-z0-9_]+(?:-+[a-z0-9_]+)*")
 _WWW = re.compile(r"www\d{0,2}")
 _LAUGH = re.compile(
-    r"(?:[hjk][aeiu]){2,}h?|k{3,}|(?:wk)+w?k?|(?:rs)+|l+o+l+|lmf?a+o+|x+d+|a+w+|hm+|m{2,}|"
+    r"(?:[hjk][aeiu]){2,}h?|k{3,}|(?:wk)+w?k?|(?:rs)+|(?:js)+j?|(?:sj)+s?|l+o+l+|lmf?a+o+|x+d+|"
+    r"a+w+|hm{2,}|m{3,}|"
     r"u+g+h+|a+h+|o+h+|e+h+|u+h+|h+a+h*|j+a+j*|z+|w+o+w+|y+a+y*|o+k+|n+o+|y+e+s+|s+i+|a+y+|"
     r"u+y+|o+m+g+"
 )
+_PT_VERB = re.compile(r"\w{2,}(?:ei|ou|ando|endo|indo|ado|ada|ido|ida|amos|emos|imos)")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _PRECHECK = re.compile(
     rf"[.\uff0e](?:[^\W\d_]|[{_ZW}])|[ \t]\.[ \t]|\.[ \t]*[\])}}>]|[dD][oO][tT]|://"
@@ -132,16 +140,16 @@ def _nfkc_lower(s: str) -> str:
     return t
 
 
-_LABEL_CATEGORIES_OK = ("L", "N", "M", "S")
-
-
 def _unicode_label_ok(label: str) -> bool:
+    # Letters and digits of any script, "-", and the symbol/emoji blocks a URL host may
+    # hold ("✪df.ws", "💩.la"): exactly what the scanner reads back, so every stored
+    # domain is found again when written as a URL.  Combining marks are not read.
     for ch in label:
-        if ch == "-":
+        if ch == "-" or ch.isalnum():
             continue
-        cat = unicodedata.category(ch)
-        if cat[0] not in _LABEL_CATEGORIES_OK:
-            return False
+        if "\u2190" <= ch <= "\u2bff" or "\U0001f000" <= ch <= "\U0001faff":
+            continue
+        return False
     try:
         encoded = label.encode("punycode")
     except (UnicodeError, ValueError):  # pragma: no cover - defensive
@@ -237,6 +245,38 @@ def _is_wordish(label: str) -> bool:
 _AT_BEFORE = re.compile(
     r"(?:[\w.+\-]\s*(?:[\[({<]\s*at\s*[\])}>]|[@\uff20])|\w\s+at)\s*$", re.IGNORECASE
 )
+_USER_AT_BEFORE = re.compile(r"(?:^|[\s:,;(])([\w.+\-]+)\s+at\s+$", re.IGNORECASE)
+_MAIL_LOCAL_PARTS = frozenset(
+    [
+        "name",
+        "user",
+        "username",
+        "yourname",
+        "firstname",
+        "lastname",
+        "info",
+        "contact",
+        "hello",
+        "support",
+        "sales",
+        "admin",
+        "help",
+        "orders",
+        "team",
+        "press",
+        "office",
+        "mail",
+        "email",
+        "kontakt",
+        "ventas",
+        "contato",
+        "atendimento",
+    ]
+)
+_USERISH = re.compile(r"[\d._+]")
+_MAIL_CUE = re.compile(
+    r"mail|correo|contact|kontakt|escr[ií]b|escrev|schreib|write|reach", re.IGNORECASE
+)
 _BRACKET_AT_BEFORE = re.compile(r"[\w.+\-]\s*[\[({<]\s*at\s*[\])}>]\s*$", re.IGNORECASE)
 
 
@@ -260,6 +300,19 @@ def _plausible(
     name = labels[head]
     if name in MAIL_SERVICES and _AT_BEFORE.search(before):
         return False  # "jess at gmail dot com", "jess @ gmail.com"
+    if spaced:
+        m = _USER_AT_BEFORE.search(before)
+        if m:
+            user = m.group(1).lower()
+            if user in _MAIL_LOCAL_PARTS:
+                return False  # "info at brand dot com", "name at brand dot com"
+            if not _is_wordish(user) and (
+                _USERISH.search(user)
+                or _MAIL_CUE.search(text, max(0, start - 60), start)
+            ):
+                # "email me: jess at jessbrand dot com", "jess.m at brand dot com",
+                # but not "available at nordstrom dot com"
+                return False
     if domain in KNOWN_SITES:
         return True
     if domain in NOT_SITES:
@@ -271,13 +324,15 @@ def _plausible(
     if tld is None and not strong and _is_wordish(name):
         # "this.is.it": every label of a multi-label suffix reads as a word too.
         word_tlds = _get_word_tlds(psl)
-        if all(x in word_tlds or _is_wordish(x) for x in suffix_labels):
+        if all(x in word_tlds for x in suffix_labels):
             return False
     if tld is not None:
         if tld in FILE_TLDS_STRONG and not strong:
             return False
-        if tld in FILE_TLDS_WEAK and not strong and (
-            name in FILE_STEMS or FILE_STEM_RE.fullmatch(name)
+        if (
+            tld in FILE_TLDS_WEAK
+            and not strong
+            and (name in FILE_STEMS or FILE_STEM_RE.fullmatch(name))
         ):
             return False
         if tld in CORPORATE_TLDS and not strong:
@@ -285,20 +340,29 @@ def _plausible(
         if not strong and tld in _get_word_tlds(psl):
             if _is_wordish(name):
                 return False
-            if len(tld_written) >= 2 and tld_written[0].isupper() and tld_written[1:].islower():
+            if (
+                tld not in _SHOP_CCTLDS
+                and len(tld_written) >= 2
+                and tld_written[0].isupper()
+                and tld_written[1:].islower()
+            ):
                 return False  # "Sarah.So pretty": a sentence starting after a missing space
             for tlds, ending in RUN_ON_ENDINGS:
                 if tld in tlds and ending.fullmatch(name):
                     return False
-        if tld == "com" and not strong and name in COMMON_WORDS:
+        if (
+            tld == "com"
+            and not strong
+            and (_is_wordish(name) or _PT_VERB.fullmatch(name))
+        ):
             m = _NEXT_WORD.match(text, end)
             if m and m.group(1).lower() in PT_AFTER_COM:
-                return False
+                return False  # Portuguese "com" is "with": "amei.com certeza"
     if spaced and not strong:
-        if _is_wordish(name):
-            return False
-        if tld is not None and tld in _get_word_tlds(psl):
-            return False
+        if name in STOP_WORDS or _LAUGH.fullmatch(name):
+            return False  # "the dot com bubble", "love it . com"
+        if tld is not None and tld in _get_word_tlds(psl) and _is_wordish(name):
+            return False  # "I love you . so much"
     return True
 
 
@@ -349,7 +413,10 @@ def _context_rejects(text: str, start: int, end: int) -> bool:
     """Masked text, path segments and e-mail-like glue around a bare name."""
     if start:
         prev = text[start - 1]
-        if prev == "/":
+        if prev in "'\u2019":
+            if start >= 2 and text[start - 2].isalpha():
+                return True  # "that's.so", "i'm.so": a contraction, not a name
+        elif prev == "/":
             if start >= 2:
                 p2 = text[start - 2]
                 if p2 != "/" and (p2.isalnum() or p2 in "._-~%"):
@@ -373,28 +440,53 @@ def _context_rejects(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _bare_host(
-    m: re.Match[str], text: str, psl: SuffixList
-) -> str | None:
-    start, end = m.span("host")
-    if _context_rejects(text, start, end):
-        return None
-    host = m.group("host")
+# Country TLDs of the comment languages' markets: "Amazon.De" is written that way.
+_SHOP_CCTLDS = frozenset({"de", "es", "at"})
+
+
+class _HostInfo(NamedTuple):
+    """What a bare host text resolves to, independent of the text around it."""
+
+    domain: str
+    labels: list[str]  # canonical labels up to the registrable domain's suffix
+    head: int  # index of the registrable domain's first label
+    tld_written: str  # the last label as written ("So" in "Sarah.So")
+    whole: bool  # no trailing labels were dropped
+    www: bool
+    defanged: bool  # "[.]", "(dot)": written on purpose, never prose
+    spaced: bool  # " dot ", " . "
+
+
+_host_cache: dict[str, _HostInfo | None] = {}
+
+
+def _host_info(host: str, psl: SuffixList) -> _HostInfo | None:
+    try:
+        return _host_cache[host]
+    except KeyError:
+        pass
+    info = _resolve_bare(host, psl)
+    if len(_host_cache) > 20_000:
+        _host_cache.clear()
+    _host_cache[host] = info
+    return info
+
+
+def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
+    defanged = spaced = False
     if _PLAIN_HOST.fullmatch(host):
         raw = host.split(".")
-        spaced = False
     else:
         raw = _SEP_SPLIT.split(host)
-        seps = _SEP_SPLIT.findall(host)
-        spaced = any(not _BRACKET_SEP.search(s) and s.strip(" \t" + _ZW) != "." for s in seps)
-        spaced = spaced or any(s.strip(" \t" + _ZW) == "." and s.strip(_ZW) != "." for s in seps)
+        for sep in _SEP_SPLIT.findall(host):
+            if _BRACKET_SEP.search(sep):
+                defanged = True
+            elif sep.strip(_ZW) not in (".", "\uff0e"):
+                spaced = True
     labels = _canon_labels(raw)
     if labels is None:
         return None
-    path = m.group("path")
-    strong = bool(path and len(path) > 1) or (
-        len(labels) >= 3 and _WWW.fullmatch(labels[0]) is not None
-    )
+    www = len(labels) >= 3 and _WWW.fullmatch(labels[0]) is not None
     # Longest host first, then drop trailing labels ("shein.com.thanks").
     n = len(labels)
     while n >= 2:
@@ -402,23 +494,47 @@ def _bare_host(
         r = _registrable_of(cand, psl)
         if r is not None:
             domain, head = r
-            if _plausible(
-                domain,
-                cand,
-                head,
-                spaced=spaced,
-                strong=strong and n == len(labels),
-                text=text,
-                start=start,
-                end=end,
-                tld_written=raw[n - 1],
-                psl=psl,
+            if (
+                n > 2
+                and labels[n - 1] in RUN_ON_TAILS
+                and head < n - 2
+                and _registrable_of(labels[: n - 1], psl) is not None
             ):
-                return domain
-            return None
+                # "shein.com.so cheap": com.so is a suffix, but the ".so" starts a sentence.
+                n -= 1
+                continue
+            return _HostInfo(
+                domain, cand, head, raw[n - 1], n == len(labels), www, defanged, spaced
+            )
         n -= 1
         if not labels[n - 1][:1].isalpha():
             break
+    return None
+
+
+def _bare_host(m: re.Match[str], text: str, psl: SuffixList) -> str | None:
+    start, end = m.span("host")
+    if _context_rejects(text, start, end):
+        return None
+    info = _host_info(m.group("host"), psl)
+    if info is None:
+        return None
+    path = m.group("path")
+    has_path = bool(path and len(path) > 1 and path[0] == "/")
+    strong = info.whole and (info.defanged or info.www or has_path)
+    if _plausible(
+        info.domain,
+        info.labels,
+        info.head,
+        spaced=info.spaced,
+        strong=strong,
+        text=text,
+        start=start,
+        end=end,
+        tld_written=info.tld_written,
+        psl=psl,
+    ):
+        return info.domain
     return None
 
 
@@ -496,9 +612,9 @@ def is_registrable_domain(s: str) -> bool:
     """
     if not isinstance(s, str) or not s or s != s.strip():
         return False
-    if "xn--" in s:
-        return False
     labels = s.split(".")
+    if any(label.startswith("xn--") for label in labels):
+        return False
     canon = _canon_labels(labels)
     if canon is None or canon != labels:
         return False

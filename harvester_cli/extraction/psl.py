@@ -77,7 +77,9 @@ def _parse(text: str, include_private: bool) -> _Rules:
         else:
             exact.add(rule)
     tlds = {r.rsplit(".", 1)[-1] for r in exact | wildcard | exception}
-    return _Rules(frozenset(exact), frozenset(wildcard), frozenset(exception), frozenset(tlds))
+    return _Rules(
+        frozenset(exact), frozenset(wildcard), frozenset(exception), frozenset(tlds)
+    )
 
 
 class SuffixList:

@@ -372,6 +372,7 @@ WORD_TLDS_EXTRA: frozenset[str] = _words(
     lol wtf love live life fun cool best top one now new wow fail sucks how you free win fan fans
     fit day today here show run tips hot boo bar baby kids help rocks vip pink red blue black green
     gold deals sale shop store style world zone mom dad men man buy bet bom soy uno casa moda gratis
+    info
     """
 )
 
@@ -423,7 +424,7 @@ FILE_STEM_RE = re.compile(
 )
 
 # Corporate forms that are also TLDs ("Foo.Ltd", "Siemens.GmbH").
-CORPORATE_TLDS: frozenset[str] = _words("ltd inc llc gmbh ltda limited corp srl sarl")
+CORPORATE_TLDS: frozenset[str] = _words("ltd inc llc gmbh ltda limited corp srl sarl kg ag")
 
 # Portuguese "com" means "with": "amei.com certeza".  Words that follow it.
 PT_AFTER_COM: frozenset[str] = _words(

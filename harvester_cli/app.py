@@ -74,6 +74,30 @@ def _report(ctx: typer.Context, exc: BaseException, unexpected: bool = False) ->
         console.err().print(scrub("".join(traceback.format_exception(exc)), secrets), markup=False)
 
 
+class _ScrubSecrets(logging.Filter):
+    """On every log handler: secret values in a record (message, traceback) are redacted, so
+    `-v` debug output (retries, httpx request lines, tracebacks) never shows them."""
+
+    context: Context | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # only settings already loaded: loading them here could log, and so recurse
+        base = getattr(self.context, "_base", None)
+        secrets = base.secrets() if base is not None else []
+        if not secrets:
+            return True
+        message = record.getMessage()
+        scrubbed = scrub(message, secrets)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info), secrets)
+        return True
+
+
+_scrub_logs = _ScrubSecrets()
+
+
 app = typer.Typer(
     cls=HarvesterGroup,
     name="harvester",
@@ -115,7 +139,13 @@ def root(
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore", "filelock"):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    # psycopg reports a lost connection with multi-line warnings; the one error line says it
+    logging.getLogger("psycopg").setLevel(logging.DEBUG if verbose else logging.ERROR)
     context = Context(database_url=database_url, env_file=env_file, json=json_output, verbose=verbose, quiet=quiet)
+    _scrub_logs.context = context
+    for handler in logging.getLogger().handlers:
+        if _scrub_logs not in handler.filters:
+            handler.addFilter(_scrub_logs)
     ctx.obj = context
     ctx.call_on_close(context.close)
 

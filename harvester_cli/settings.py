@@ -191,7 +191,7 @@ def parse_value(setting: Setting, raw: str, origin: str) -> Any:
     try:
         return setting.parse(raw)
     except ValueError as exc:
-        shown = REDACTED if setting.secret else raw
+        shown = REDACTED if setting.secret else redact_url(raw)
         raise errors.ConfigError(
             f"invalid {setting.env}={shown!r} (from {origin}): {exc}"
         ) from None
@@ -265,6 +265,12 @@ class Settings:
     def secrets(self) -> list[str]:
         """Secret values present, for scrubbing text before it is shown or logged."""
         found = [str(self.values[s.env].value) for s in SETTINGS if s.secret and self.values[s.env].value]
+        for value in list(found):
+            # a secret URL (a webhook) is secret by its path: servers echo that part alone
+            parts = urlsplit(value) if "://" in value else None
+            tail = (parts.path + ("?" + parts.query if parts.query else "")) if parts else ""
+            if len(tail.strip("/")) >= 8:
+                found.append(tail)
         match = re.search(r"://[^:/@]*:([^@/]+)@", self.database_url)
         if match:
             found.append(match.group(1))
@@ -274,6 +280,7 @@ class Settings:
 def read_env_file(path: Path) -> dict[str, str]:
     """Parse a .env file with python-dotenv, rejecting lines it cannot read."""
     from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
 
     if not path.is_file():
         raise errors.ConfigError(f"env file {path} does not exist; create it or drop --env-file")
@@ -286,6 +293,13 @@ def read_env_file(path: Path) -> dict[str, str]:
             raise errors.ConfigError(
                 f"{path}:{number}: not a KEY=value line; fix or remove it"
             )
+    # what python-dotenv cannot parse (an unclosed quote) it would skip with a warning: refuse it
+    with open(path, encoding="utf-8", errors="replace") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                raise errors.ConfigError(
+                    f"{path}:{binding.original.line}: cannot be parsed (an unclosed quote?); fix or remove it"
+                )
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
 
 

@@ -274,6 +274,8 @@ _MAIL_LOCAL_PARTS = frozenset(
     ]
 )
 _USERISH = re.compile(r"[\d._+]")
+# "use code TIKTOK20 at shein dot com": the word before "at" is a discount code, not a mailbox
+_CODE_AT_BEFORE = re.compile(r"\b(?:code|coupon|promo)\s*:?\s*[\w.+\-]+\s+at\s+$", re.IGNORECASE)
 _MAIL_CUE = re.compile(
     r"mail|correo|contact|kontakt|escr[ií]b|escrev|schreib|write|reach", re.IGNORECASE
 )
@@ -306,7 +308,7 @@ def _plausible(
             user = m.group(1).lower()
             if user in _MAIL_LOCAL_PARTS:
                 return False  # "info at brand dot com", "name at brand dot com"
-            if not _is_wordish(user) and (
+            if not _is_wordish(user) and not _CODE_AT_BEFORE.search(before) and (
                 _USERISH.search(user)
                 or _MAIL_CUE.search(text, max(0, start - 60), start)
             ):

@@ -170,7 +170,7 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
     ctx.check_kill_switch = check_kill_switch
     ctx.log("job.started", f"{job_type} run {run_id} started on {host} pid {pid} slot {slot.number}",
             details={"params": params})
-    beat = _Heartbeat(ctx, settings["HARVESTER_HEARTBEAT_SECONDS"])
+    beat = _Heartbeat(ctx, settings["HARVESTER_HEARTBEAT_SECONDS"], slot)
     restore = _install_signal_handlers(ctx) if handle_signals else None
     status, error, error_type, exit_code, message = "succeeded", None, None, errors.EXIT_OK, ""
     unexpected: BaseException | None = None
@@ -217,9 +217,10 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
 class _Heartbeat:
     """Proves the run is alive, and raises the stop flag at the deadline."""
 
-    def __init__(self, ctx: RunContext, interval: float):
+    def __init__(self, ctx: RunContext, interval: float, slot=None):
         self.ctx = ctx
         self.interval = interval
+        self.slot = slot
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="heartbeat", daemon=True)
 
@@ -237,6 +238,12 @@ class _Heartbeat:
                                    self.ctx.items_ok, self.ctx.items_failed)
             except errors.HarvesterError as exc:
                 logger.warning("heartbeat failed: %s", exc)
+            if self.slot is not None and not self.slot.alive():
+                # e.g. the PostgreSQL session holding the advisory lock was terminated: the slot
+                # is free for another run, so this one must not go on beyond the limit
+                self.ctx.request_stop(f"lost its {self.ctx.job_type} slot {self.slot.number} (the database "
+                                      "session holding it ended); stopped to stay within the limit",
+                                      "failed", errors.EXIT_FAILED)
             if self.ctx.deadline is not None and self.ctx.store.now() >= self.ctx.deadline:
                 self.ctx.request_stop(f"run passed its deadline of {self.ctx.deadline:%Y-%m-%d %H:%M:%S} UTC",
                                       "timed_out", errors.EXIT_FAILED)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from harvester_cli import errors
 
@@ -33,6 +34,13 @@ class Slot:
         if self.backend is not None and self.handle is not None:
             self.backend.release(self)
             self.handle = None
+
+    def alive(self) -> bool:
+        """False once the slot is known to be lost (its PostgreSQL session died)."""
+        if self.backend is None or self.handle is None:
+            return True
+        check = getattr(self.backend, "alive", None)
+        return True if check is None else check(self)
 
 
 class SlotBackend(Protocol):
@@ -131,8 +139,21 @@ class PostgresSlots:
         try:
             conn.execute(text("SELECT pg_advisory_unlock(:k, :n)"),
                          {"k": advisory_key(slot.job_type), "n": slot.number})
+        except SQLAlchemyError:
+            pass  # the session is gone, and its advisory locks went with it
         finally:
-            conn.close()
+            try:
+                conn.close()
+            except SQLAlchemyError:
+                pass
+
+    def alive(self, slot: Slot) -> bool:
+        """Whether the session holding the advisory lock still exists (it holds the slot)."""
+        try:
+            slot.handle.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def is_held(self, ref: str) -> bool | None:
         if not ref.startswith("pg:"):

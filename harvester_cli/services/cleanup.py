@@ -7,6 +7,7 @@ Each batch is its own short transaction, so a large table never holds a long wri
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -16,6 +17,14 @@ from harvester_cli.store import tables as t
 from harvester_cli.store.base import Store
 
 BATCH_SIZE = 5000
+# SQLite has one write lock and its busy handler polls rather than queues: a process waiting
+# for the lock only gets it if the lock is free when it looks. Between batches the cleanup
+# steps aside for RATIO times as long as the batch took (at least MIN, at most MAX seconds),
+# longer than a waiter's poll interval (which grows to 100 ms), so waiting writers (harvest,
+# extract, logs) get in instead of starving across many short batches (bench/cleanup.py).
+SQLITE_PAUSE_RATIO = 1.0
+SQLITE_PAUSE_MIN_SECONDS = 0.01
+SQLITE_PAUSE_MAX_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -23,19 +32,24 @@ class Rule:
     table: str
     key: object  # the column used to pick a batch
     condition: Callable[[dt.datetime], object]
+    # (table, column referencing `key`): rows deleted together with each batch, first
+    children: tuple[tuple[str, str], ...] = ()
 
 
 def rules() -> list[Rule]:
     """What each table keeps; order matters (children before parents)."""
     return [
-        Rule("domain_mentions", t.domain_mentions.c.comment_id,
-             lambda cutoff: t.domain_mentions.c.comment_id.in_(
-                 select(t.comments.c.id).where(t.comments.c.harvested_at < cutoff))),
-        Rule("comments", t.comments.c.id, lambda cutoff: t.comments.c.harvested_at < cutoff),
+        # A comment's domain mentions go with it, in the same batch: picking mentions by
+        # "comment_id IN (old comments)" re-read every old comment on every batch.
+        Rule("comments", t.comments.c.id, lambda cutoff: t.comments.c.harvested_at < cutoff,
+             children=(("domain_mentions", "comment_id"),)),
+        # A video goes once none of its comments is kept (the comments rule runs first; counting
+        # only kept comments also makes the dry run predict the videos the real run deletes).
         Rule("videos", t.videos.c.id, lambda cutoff: and_(
             t.videos.c.last_seen_at < cutoff,
             t.videos.c.harvest_state.in_(("done", "failed")),
-            not_(select(t.comments.c.id).where(t.comments.c.video_id == t.videos.c.id).exists()))),
+            not_(select(t.comments.c.id).where(t.comments.c.video_id == t.videos.c.id,
+                                               t.comments.c.harvested_at >= cutoff).exists()))),
         Rule("system_logs", t.system_logs.c.id, lambda cutoff: t.system_logs.c.created_at < cutoff),
         Rule("job_status", t.job_status.c.id, lambda cutoff: and_(
             t.job_status.c.started_at < cutoff, t.job_status.c.status != "running")),
@@ -48,11 +62,15 @@ def rules() -> list[Rule]:
 
 
 def count(store: Store, cutoff: dt.datetime) -> dict[str, int]:
-    """How many rows each table would lose (the dry run)."""
+    """How many rows each table would lose (the dry run: a read transaction, no write lock)."""
     result = {}
-    with store.tx() as conn:
+    with store.read() as conn:
         for rule in rules():
             table = t.metadata.tables[rule.table]
+            for child, column in rule.children:
+                ctable = t.metadata.tables[child]
+                result[child] = conn.execute(select(func.count()).select_from(ctable).where(
+                    ctable.c[column].in_(select(rule.key).where(rule.condition(cutoff))))).scalar() or 0
             result[rule.table] = conn.execute(select(func.count()).select_from(table)
                                               .where(rule.condition(cutoff))).scalar() or 0
     return result
@@ -60,29 +78,45 @@ def count(store: Store, cutoff: dt.datetime) -> dict[str, int]:
 
 def purge(store: Store, cutoff: dt.datetime, *, batch_size: int = BATCH_SIZE,
           checkpoint: Callable[[], None] = lambda: None,
-          progress: Callable[[str, int], None] = lambda table, n: None) -> dict[str, int]:
-    """Delete in batches of `batch_size` rows, one short transaction each."""
+          progress: Callable[[str, int], None] = lambda table, n: None,
+          pause: Callable[[float], None] | None = None) -> dict[str, int]:
+    """Delete in batches of `batch_size` rows (and their children), one short transaction each.
+
+    `pause(seconds_the_batch_took)` runs between batches; by default it sleeps on SQLite
+    (see SQLITE_PAUSE_*) and does nothing on PostgreSQL, whose row locks do not block inserts.
+    """
+    if pause is None:
+        pause = _sqlite_pause if store.dialect == "sqlite" else (lambda elapsed: None)
     deleted: dict[str, int] = {}
     for rule in rules():
         table = t.metadata.tables[rule.table]
-        total = 0
+        for child, _column in rule.children:
+            deleted.setdefault(child, 0)
+        deleted[rule.table] = 0
         while True:
             checkpoint()
+            started = time.monotonic()
+            counts: dict[str, int] = {}
             with store.tx() as conn:
-                batch = select(rule.key).where(rule.condition(cutoff)).limit(batch_size)
-                if rule.table == "domain_mentions":
-                    ids = [r[0] for r in conn.execute(batch.distinct()).all()]
-                else:
-                    ids = [r[0] for r in conn.execute(batch).all()]
+                ids = conn.execute(select(rule.key).where(rule.condition(cutoff)).limit(batch_size)).scalars().all()
                 if ids:
-                    conn.execute(delete(table).where(rule.key.in_(ids)))
-            total += len(ids)
+                    for child, column in rule.children:
+                        ctable = t.metadata.tables[child]
+                        counts[child] = conn.execute(delete(ctable).where(ctable.c[column].in_(ids))).rowcount
+                    counts[rule.table] = conn.execute(delete(table).where(rule.key.in_(ids))).rowcount
+            for name, n in counts.items():
+                deleted[name] += n
+                if n:
+                    progress(name, n)
             if ids:
-                progress(rule.table, len(ids))
+                pause(time.monotonic() - started)
             if len(ids) < batch_size:
                 break
-        deleted[rule.table] = total
     return deleted
+
+
+def _sqlite_pause(elapsed: float) -> None:
+    time.sleep(min(max(elapsed * SQLITE_PAUSE_RATIO, SQLITE_PAUSE_MIN_SECONDS), SQLITE_PAUSE_MAX_SECONDS))
 
 
 def cutoff_for(store: Store, days: int) -> dt.datetime:

@@ -2,6 +2,10 @@
 
 Fetching inside a run is concurrent and bounded (HARVESTER_FETCH_CONCURRENCY): videos are
 harvested in parallel, the pages of one video in order (each needs the previous cursor).
+The fetch slots are kept busy: a new video starts as soon as one finishes, and claims are
+topped up while videos are in flight (no slot idles until a whole batch is done). Fetch
+threads only fetch; the run's own thread writes the results, so a fetch slot never waits
+for the database (SQLite has one writer at a time).
 A video's comments and its `done` mark are written in one transaction, so a crash never
 leaves a video half-harvested. A video that still fails after retries goes to the
 dead-letter queue; the daily quota ends the run cleanly with the rest still queued.
@@ -10,13 +14,15 @@ dead-letter queue; the daily quota ends the run cleanly with the rest still queu
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from harvester_cli import errors
 from harvester_cli.models import Comment
-from harvester_cli.runtime.runner import RunContext
+from harvester_cli.runtime.runner import KILL_SWITCH_CHECK_SECONDS, RunContext
 from harvester_cli.store import comments as comments_store
 from harvester_cli.store import videos as videos_store
 
@@ -27,27 +33,49 @@ class _Quota:
     def __init__(self) -> None:
         self.hit = threading.Event()
         self.message = ""
+        self._lock = threading.Lock()
+
+    def record(self, message: str) -> None:
+        with self._lock:
+            if not self.hit.is_set():
+                self.message = message
+                self.hit.set()
 
 
-def _harvest_one(rc: RunContext, source, video_id: int, max_pages: int, quota: _Quota) -> tuple[int, int]:
-    """Fetch and store one video's pages; returns (pages, comments)."""
-    collected: list[Comment] = []
+@dataclass
+class _Fetched:
+    """What fetching one video gave: its pages, or why it stopped."""
+
+    video_id: int
+    pages: int = 0
+    comments: list[Comment] = field(default_factory=list)
+    quota: bool = False  # the quota ran out: give the video back to the queue
+    error: errors.SourceError | None = None  # failed after retries: dead-letter it
+
+
+def _fetch(rc: RunContext, source, video_id: int, max_pages: int, quota: _Quota) -> _Fetched:
+    """Fetch one video's pages, in order (runs in a fetch thread; writes nothing)."""
+    out = _Fetched(video_id)
     cursor = None
-    pages = 0
-    for _ in range(max_pages):
-        rc.checkpoint()
-        if quota.hit.is_set():
-            raise errors.QuotaExhausted(quota.message)
-        page = source.fetch_comments(video_id, cursor)
-        pages += 1
-        collected.extend(page.comments)
-        if not page.has_more or page.cursor is None:
-            break
-        cursor = page.cursor
-    with rc.store.tx() as conn:
-        saved = comments_store.save(conn, rc.store, video_id, collected)
-        videos_store.finish_harvest(conn, rc.store, video_id, rc.run_id, pages=pages)
-    return pages, saved
+    try:
+        for _ in range(max_pages):
+            rc.checkpoint()
+            if quota.hit.is_set():
+                raise errors.QuotaExhausted(quota.message)
+            page = source.fetch_comments(video_id, cursor)
+            out.pages += 1
+            out.comments.extend(page.comments)
+            if not page.has_more or page.cursor is None:
+                break
+            cursor = page.cursor
+    except errors.QuotaExhausted as exc:
+        quota.record(str(exc))  # the other threads stop before their next request
+        out.quota = True
+    except errors.SourceError as exc:
+        if exc.status in FATAL_STATUSES:
+            raise
+        out.error = exc
+    return out
 
 
 def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
@@ -58,55 +86,115 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     lease = dt.timedelta(minutes=rc.settings.timeout_minutes("harvesting"))
     quota = _Quota()
     totals = {"videos": 0, "pages": 0, "comments": 0, "dead_lettered": 0}
-    lock = threading.Lock()
     remaining = limit
+    todo: queue.Queue[int | None] = queue.Queue()  # claimed by this run, not started yet
+    # (fetched video, None) | (None, the exception that ended a fetch thread) | (None, None): a thread ended
+    results: queue.Queue[tuple[_Fetched | None, BaseException | None]] = queue.Queue()
+    closed = False  # nothing more will be claimed; the fetch threads were told to finish
 
-    def task(video_id: int) -> None:
+    def fetcher() -> None:
+        """One fetch slot: take the next claimed video as soon as the last one is fetched."""
         try:
-            pages, saved = _harvest_one(rc, source, video_id, max_pages, quota)
-        except errors.QuotaExhausted as exc:
-            if not quota.hit.is_set():
-                quota.message = str(exc)
-                quota.hit.set()
+            while (video_id := todo.get()) is not None:
+                results.put((_fetch(rc, source, video_id, max_pages, quota), None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the run's thread
+            results.put((None, exc))
+        finally:
+            results.put((None, None))
+
+    def close(drain: bool = True) -> list[int]:
+        """Stop claiming; the fetch threads end after what they hold. Returns unstarted videos
+        (taken off the queue), or with `drain=False` leaves them queued to be fetched first."""
+        nonlocal closed
+        closed = True
+        unstarted = []
+        while drain:
+            try:
+                video_id = todo.get_nowait()
+            except queue.Empty:
+                break
+            if video_id is not None:
+                unstarted.append(video_id)
+        for _ in range(concurrency):  # one end mark per fetch thread (spare ones are harmless)
+            todo.put(None)
+        return unstarted
+
+    def top_up() -> None:
+        """Claim the next batch while fewer videos wait than there are fetch slots."""
+        nonlocal remaining
+        if closed or todo.qsize() >= concurrency:
+            return
+        size = batch_size if remaining is None else min(batch_size, remaining)
+        got = videos_store.claim(rc.store, rc.run_id, size, rc.store.now() + lease, video_ids or None) \
+            if size > 0 else []
+        if remaining is not None:
+            remaining -= len(got)
+        for video_id in got:
+            todo.put(video_id)
+        if not got:
+            close(drain=False)  # the queue is empty: what was claimed is still fetched
+
+    def store(result: _Fetched) -> None:
+        """Write one fetched video (the run's thread only)."""
+        video_id = result.video_id
+        if result.quota:
             videos_store.release_one(rc.store, video_id, rc.run_id)
             return
-        except errors.SourceError as exc:
-            if exc.status in FATAL_STATUSES:
-                raise
-            message = rc.scrub(str(exc))
-            videos_store.fail_harvest(rc.store, video_id, rc.run_id, message)
+        if result.error is not None:
+            exc = result.error
+            videos_store.fail_harvest(rc.store, video_id, rc.run_id, rc.scrub(str(exc)))
             rc.dead_letter(str(video_id), {"video_id": str(video_id), "max_pages": max_pages}, exc)
             rc.failed()
-            with lock:
-                totals["dead_lettered"] += 1
+            totals["dead_lettered"] += 1
             progress(1)
             return
+        with rc.store.tx() as conn:
+            saved = comments_store.save(conn, rc.store, video_id, result.comments)
+            videos_store.finish_harvest(conn, rc.store, video_id, rc.run_id, pages=result.pages)
         rc.ok()
-        with lock:
-            totals["videos"] += 1
-            totals["pages"] += pages
-            totals["comments"] += saved
+        totals["videos"] += 1
+        totals["pages"] += result.pages
+        totals["comments"] += saved
         progress(1)
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest") as pool:
-        while not quota.hit.is_set():
-            rc.checkpoint()
-            size = batch_size if remaining is None else min(batch_size, remaining)
-            if size <= 0:
-                break
-            lease_until = rc.store.now() + lease
-            claimed = videos_store.claim(rc.store, rc.run_id, size, lease_until, video_ids or None)
-            if not claimed:
-                break
-            if remaining is not None:
-                remaining -= len(claimed)
-            futures = [pool.submit(task, vid) for vid in claimed]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failure = next((f.exception() for f in done if f.exception() is not None), None)
-            if failure is not None:
-                rc.stop.set()  # the other workers stop at their next checkpoint
-                wait(pending)
-                raise failure
+        slots = [pool.submit(fetcher) for _ in range(concurrency)]
+        running = concurrency
+        try:
+            while running:
+                rc.checkpoint()
+                if quota.hit.is_set() and not closed:
+                    for video_id in close():  # claimed but never started: back to the queue
+                        videos_store.release_one(rc.store, video_id, rc.run_id)
+                top_up()
+                try:
+                    result, failure = results.get(timeout=KILL_SWITCH_CHECK_SECONDS)
+                except queue.Empty:
+                    continue
+                if failure is not None:
+                    raise failure  # a fatal source error, or a fetch thread stopped at a checkpoint
+                if result is None:
+                    running -= 1
+                    continue
+                store(result)
+        except BaseException as exc:
+            rc.stop.set()  # the fetch threads stop at their next checkpoint
+            close()  # claims not finished are released by the runner
+            wait(slots)
+            # what was fetched completely is kept (unless the store itself is failing)
+            keep = not isinstance(exc, errors.StoreError)
+            while keep:
+                try:
+                    result, _failure = results.get_nowait()
+                except queue.Empty:
+                    break
+                if result is not None:
+                    try:
+                        store(result)
+                    except BaseException:  # noqa: BLE001 - the first error is the one reported
+                        keep = False
+            raise
+
     note = f"; stopped early: {quota.message}" if quota.hit.is_set() else ""
     if quota.hit.is_set():
         rc.log("quota.exhausted", quota.message, level="warning")

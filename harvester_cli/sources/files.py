@@ -40,17 +40,17 @@ def _id(obj: dict, key: str) -> int:
     if key not in obj or obj[key] is None:
         raise _Malformed(f"missing {key}")
     value = http.as_int(obj[key])
-    if value is None or value <= 0:
-        raise _Malformed(f"{key} {http.shorten(json.dumps(obj[key]), 40)} is not a positive integer")
+    if value is None or value <= 0 or value > http.INT64_MAX:
+        raise _Malformed(f"{key} {http.shorten(json.dumps(obj[key]), 40)} is not a positive 64-bit integer")
     return value
 
 
 def _opt_int(obj: dict, key: str) -> int | None:
     if obj.get(key) is None:
         return None
-    value = http.as_int(obj[key])
+    value = http.as_count(obj[key])
     if value is None:
-        raise _Malformed(f"{key} is not an integer")
+        raise _Malformed(f"{key} is not a 64-bit integer")
     return value
 
 

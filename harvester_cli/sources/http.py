@@ -75,6 +75,21 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+INT64_MAX = 2**63 - 1  # ids and counts are stored as BIGINT
+
+
+def as_id(value: Any) -> int | None:
+    """A TikTok id: `as_int`, and only a positive 64-bit value (beyond that no store can keep it)."""
+    number = as_int(value)
+    return number if number is not None and 0 < number <= INT64_MAX else None
+
+
+def as_count(value: Any) -> int | None:
+    """A count: `as_int`, and None when it does not fit in 64 bits."""
+    number = as_int(value)
+    return number if number is not None and -INT64_MAX <= number <= INT64_MAX else None
+
+
 def as_bool(value: Any) -> bool:
     """A JSON flag that may arrive as a bool, the strings "true"/"false", or 0/1."""
     if isinstance(value, str):

@@ -13,19 +13,19 @@ def comment_from_json(raw: Any, video_id: int, *, source: str, note: Callable[[s
     """A Comment from an API object; None (with a note) when it has no usable id."""
     if not isinstance(raw, dict):
         return None
-    comment_id = http.as_int(raw.get("id"))
+    comment_id = http.as_id(raw.get("id"))
     if comment_id is None:
         note(f"{source}: a comment of video {video_id} without a usable id was skipped")
         return None
     text = raw.get("text")
     return Comment(
         id=comment_id,
-        video_id=http.as_int(raw.get("video_id")) or video_id,
+        video_id=http.as_id(raw.get("video_id")) or video_id,
         text=text if isinstance(text, str) else ("" if text is None else str(text)),
         create_time=http.as_int(raw.get("create_time")),
-        like_count=http.as_int(raw.get("like_count")),
-        reply_count=http.as_int(raw.get("reply_count")),
-        parent_comment_id=http.as_int(raw.get("parent_comment_id")),
+        like_count=http.as_count(raw.get("like_count")),
+        reply_count=http.as_count(raw.get("reply_count")),
+        parent_comment_id=http.as_id(raw.get("parent_comment_id")),
     )
 
 

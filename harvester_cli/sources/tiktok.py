@@ -332,7 +332,7 @@ class TikTokSource:
     def _parse_video(self, raw: Any) -> Video | None:
         if not isinstance(raw, dict):
             return None
-        video_id = http.as_int(raw.get("id") if raw.get("id") is not None else raw.get("video_id"))
+        video_id = http.as_id(raw.get("id") if raw.get("id") is not None else raw.get("video_id"))
         if video_id is None:
             self.deps.note(f"tiktok: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None
@@ -462,7 +462,7 @@ class TikTokSource:
             if not isinstance(entry, dict):
                 continue
             match = _VIDEO_URL_ID.search(str(entry.get("url") or ""))
-            video_id = int(match.group(1)) if match else http.as_int(entry.get("id"))
+            video_id = http.as_id(match.group(1) if match else entry.get("id"))
             if video_id is None:
                 self.deps.note(f"tiktok: commercial content {http.shorten(item.get('id'), 40)} has no "
                                "video id in its URL; skipped")

@@ -124,7 +124,7 @@ class WorkerSource:
     def _parse_video(self, raw: Any) -> Video | None:
         if not isinstance(raw, dict):
             return None
-        video_id = http.as_int(raw.get("id"))
+        video_id = http.as_id(raw.get("id"))
         if video_id is None:
             self.deps.note(f"worker: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from typing import Any, Callable, Iterator
 
 from sqlalchemy.engine import Connection, Engine
@@ -70,6 +71,17 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str | None) -> str | None:
+    """Text every store can keep: NUL (refused by PostgreSQL) and lone surrogates (not UTF-8,
+    e.g. from a JSON "\\ud83d" escape) become U+FFFD; everything else is kept as written."""
+    if text is None:
+        return None
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def dumps(value: Any) -> str:

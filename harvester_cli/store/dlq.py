@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from harvester_cli.store.base import Store, dumps, loads
+from harvester_cli.store.base import Store, dumps, loads, storable
 from harvester_cli.store.tables import dead_letter_queue as dlq
 
 STATUSES = ("pending", "retrying", "resolved", "discarded")
@@ -24,12 +24,12 @@ def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], 
         ).scalar()
         if existing is not None:
             c.execute(update(dlq).where(dlq.c.id == existing).values(
-                attempts=dlq.c.attempts + 1, error=error[:4000], error_type=error_type, run_id=run_id,
+                attempts=dlq.c.attempts + 1, error=storable(error[:4000]), error_type=error_type, run_id=run_id,
                 updated_at=now, status="pending", payload=dumps(payload)))
             return int(existing)
         result = c.execute(insert(dlq).values(
             job_type=job_type, item_key=item_key, payload=dumps(payload), status="pending", attempts=1,
-            error=error[:4000], error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
+            error=storable(error[:4000]), error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
         return int(result.inserted_primary_key[0])
 
     if conn is not None:

@@ -30,7 +30,7 @@ def make_engine(url: str) -> Engine:
     shown = redact_url(url)
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         raise errors.StoreUnavailable(
             f"database URL {shown!r} is malformed; use sqlite:///path/to.db or postgresql+psycopg://user@host/db"
         ) from None

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from harvester_cli.store.base import Store, dumps
+from harvester_cli.store.base import Store, dumps, storable
 from harvester_cli.store.tables import system_logs
 
 LEVELS = ("debug", "info", "warning", "error")
@@ -16,7 +16,7 @@ LEVELS = ("debug", "info", "warning", "error")
 def write(store: Store, event: str, message: str, *, level: str = "info", job_type: str | None = None,
           run_id: int | None = None, details: dict[str, Any] | None = None, conn=None) -> None:
     values = dict(created_at=store.now(), level=level, job_type=job_type, run_id=run_id, event=event,
-                  message=message[:4000], details=dumps(details) if details else None)
+                  message=storable(message[:4000]), details=dumps(details) if details else None)
     if conn is not None:
         conn.execute(insert(system_logs).values(**values))
         return

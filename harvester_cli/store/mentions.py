@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import any_, case, func, select, update
 
 from harvester_cli.store.base import Store
 from harvester_cli.store.tables import comments, domain_mentions, domains
@@ -21,15 +21,19 @@ Extractor = Callable[[str], Iterable[Any]]
 
 
 def process_batch(store: Store, size: int, extract: Extractor) -> tuple[int, int]:
-    """Extract one batch of pending comments. Returns (comments processed, mentions written)."""
+    """Extract one batch of pending comments. Returns (comments processed, mentions written).
+
+    One statement claims the batch and marks it extracted: UPDATE ... WHERE id is one of the
+    first `size` pending ids (locked FOR UPDATE SKIP LOCKED on PostgreSQL) RETURNING the texts;
+    no second pass over the batch with thousands of bound ids. The mentions and domains are
+    written in the same transaction, so a failure rolls the whole batch back to pending.
+    """
     now = store.now()
-    pick = (select(comments.c.id, comments.c.video_id, comments.c.text, comments.c.created_at)
-            .where(comments.c.extracted_at.is_(None)).order_by(comments.c.id).limit(size)
-            .with_for_update(skip_locked=True))
     with store.tx() as conn:
-        rows = conn.execute(pick).all()
+        rows = conn.execute(_claim(conn, size, now)).all()
         if not rows:
             return 0, 0
+        rows.sort(key=lambda r: r[0])  # RETURNING has no order; write mentions in key order
         mention_rows: list[dict[str, Any]] = []
         seen: dict[str, list[dt.datetime]] = {}
         for comment_id, video_id, text, created_at in rows:
@@ -50,9 +54,21 @@ def process_batch(store: Store, size: int, extract: Extractor) -> tuple[int, int
                                    for d, b in sorted(seen.items())])
         if mention_rows:
             insert_ignore(conn, domain_mentions, mention_rows, ["comment_id", "domain"])
-        ids = [r[0] for r in rows]
-        conn.execute(update(comments).where(comments.c.id.in_(ids)).values(extracted_at=now))
     return len(rows), len(mention_rows)
+
+
+def _claim(conn, size: int, now: dt.datetime):
+    pending = (select(comments.c.id).where(comments.c.extracted_at.is_(None)).order_by(comments.c.id)
+               .limit(size).with_for_update(skip_locked=True))
+    if conn.dialect.name == "postgresql":
+        # id = ANY(ARRAY(pending)): the batch is picked and locked once, then found through the
+        # primary key. With id IN (pending) the planner hash-joined it against a sequential scan
+        # of the whole comments table, on every batch.
+        batch = comments.c.id == any_(func.array(pending.scalar_subquery()))
+    else:
+        batch = comments.c.id.in_(pending)
+    return (update(comments).where(batch).values(extracted_at=now)
+            .returning(comments.c.id, comments.c.video_id, comments.c.text, comments.c.created_at))
 
 
 def _upsert_domains(conn, rows: list[dict[str, Any]]) -> None:
@@ -67,6 +83,6 @@ def _upsert_domains(conn, rows: list[dict[str, Any]]) -> None:
 
 
 def pending_count(store: Store) -> int:
-    with store.tx() as conn:
+    with store.read() as conn:
         return conn.execute(select(func.count()).select_from(comments)
                             .where(comments.c.extracted_at.is_(None))).scalar() or 0

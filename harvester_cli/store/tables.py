@@ -24,11 +24,16 @@ metadata = MetaData()
 
 # A BIGINT primary key that SQLite still treats as its rowid alias.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
+# A TikTok id (64-bit, given, never generated) as primary key: BIGINT, and INTEGER on SQLite
+# so that the id is the rowid. A BIGINT key would be a second index beside the rowid, with
+# the rows stored in insertion order: every claim of the next pending comments by id (and
+# every foreign-key check) then went through that index to pages all over the table.
+TikTokId = BigInteger().with_variant(Integer(), "sqlite")
 
 videos = Table(
     "videos",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", TikTokId, primary_key=True, autoincrement=False),
     Column("source", String(16), nullable=False),
     Column("username", Text),
     Column("description", Text),
@@ -54,7 +59,7 @@ videos = Table(
 comments = Table(
     "comments",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", TikTokId, primary_key=True, autoincrement=False),
     Column("video_id", BigInteger, ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
     Column("parent_comment_id", BigInteger),
     Column("text", Text, nullable=False, server_default=""),

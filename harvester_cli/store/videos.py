@@ -10,7 +10,7 @@ from sqlalchemy import or_, select, update
 
 from harvester_cli.models import Video
 from harvester_cli.store import dlq as dlq_store
-from harvester_cli.store.base import Store
+from harvester_cli.store.base import Store, storable
 from harvester_cli.store.tables import videos
 from harvester_cli.store.upsert import insert_ignore
 
@@ -24,16 +24,21 @@ def _created(ts: int | None) -> dt.datetime | None:
         return None
 
 
+def _region(code: str | None) -> str | None:
+    """A region code as the column holds it (at most 8 characters); anything longer is not one."""
+    return storable(code) if code is None or len(code) <= 8 else None
+
+
 def upsert_discovered(store: Store, found: Sequence[Video], source: str, *, force_refresh: bool) -> dict[str, int]:
     """Insert new videos as queued; refresh known ones; with force_refresh re-queue them."""
     if not found:
         return {"new": 0, "known": 0, "requeued": 0}
     now = store.now()
     rows = [{
-        "id": v.id, "source": source, "username": v.username, "description": v.description,
-        "hashtags": json.dumps(list(v.hashtags), ensure_ascii=False), "region_code": v.region_code,
+        "id": v.id, "source": source, "username": storable(v.username), "description": storable(v.description),
+        "hashtags": storable(json.dumps(list(v.hashtags), ensure_ascii=False)), "region_code": _region(v.region_code),
         "video_tag": json.dumps(v.video_tag) if v.video_tag is not None else None,
-        "created_at": _created(v.create_time), "promoted_reason": v.promoted_reason or "",
+        "created_at": _created(v.create_time), "promoted_reason": storable(v.promoted_reason) or "",
         "discovered_at": now, "last_seen_at": now, "harvest_state": "queued",
     } for v in {v.id: v for v in found}.values()]
     ids = [r["id"] for r in rows]

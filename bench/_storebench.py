@@ -284,6 +284,7 @@ def _extract_bench():
     path = ROOT / "bench" / "extract.py"
     if not path.exists():
         return None
+    import harvester_cli  # noqa: F401 - resolved through sys.path (PYTHONPATH first), before it
     saved = list(sys.path)
     spec = importlib.util.spec_from_file_location("_bench_extract", path)
     mod = importlib.util.module_from_spec(spec)

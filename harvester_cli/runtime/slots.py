@@ -103,8 +103,11 @@ class FileSlots:
         return False
 
 
-def advisory_key(job_type: str) -> int:
-    return (ADVISORY_NAMESPACE << 16) | (zlib.crc32(job_type.encode()) & 0xFFFF)
+def advisory_key(job_type: str, schema: str = "public") -> int:
+    """The advisory lock class of a job type. Advisory locks are per database, so installs in
+    other schemas of the same database get keys of their own."""
+    name = job_type if schema == "public" else f"{schema}.{job_type}"
+    return (ADVISORY_NAMESPACE << 16) | (zlib.crc32(name.encode()) & 0xFFFF)
 
 
 class PostgresSlots:
@@ -116,9 +119,16 @@ class PostgresSlots:
                 "HARVESTER_LOCK_BACKEND=postgres needs a PostgreSQL HARVESTER_DATABASE_URL; use file with SQLite"
             )
         self.engine = engine
+        self._schema: str | None = None
+
+    def schema(self) -> str:
+        if self._schema is None:
+            with self.engine.connect() as conn:
+                self._schema = conn.execute(text("SELECT current_schema()")).scalar() or "public"
+        return self._schema
 
     def acquire(self, job_type: str, limit: int) -> Slot:
-        key = advisory_key(job_type)
+        key = advisory_key(job_type, self.schema())
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             for number in range(1, limit + 1):
@@ -138,7 +148,7 @@ class PostgresSlots:
         conn = slot.handle
         try:
             conn.execute(text("SELECT pg_advisory_unlock(:k, :n)"),
-                         {"k": advisory_key(slot.job_type), "n": slot.number})
+                         {"k": advisory_key(slot.job_type, self.schema()), "n": slot.number})
         except SQLAlchemyError:
             pass  # the session is gone, and its advisory locks went with it
         finally:
@@ -162,7 +172,8 @@ class PostgresSlots:
         with self.engine.connect() as conn:
             held = conn.execute(
                 text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                     "AND classid::bigint = (:k & 4294967295) AND objid::bigint = :n AND objsubid = 2"),
+                     "AND classid::bigint = (:k & 4294967295) AND objid::bigint = :n AND objsubid = 2 "
+                     "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"k": int(key), "n": int(number)},
             ).scalar()
         return bool(held)

@@ -204,3 +204,30 @@ def test_retry_wait_is_cut_short_by_stop():
 
     with pytest.raises(errors.RunStopped):
         retry.call(limited, retry.RetryPolicy(attempts=3), stop=stop)
+
+
+def test_postgres_slots_hold_across_engines_and_are_per_schema(db_url, store):
+    """Two engines (as two hosts) share a limit; another schema (another install) does not."""
+    if store.dialect != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    from harvester_cli.runtime.slots import PostgresSlots
+    from harvester_cli.store import engine
+
+    other = engine.make_engine(db_url)
+    try:
+        first, second = PostgresSlots(store.engine), PostgresSlots(other)
+        held = first.acquire("discovery", 1)
+        with pytest.raises(errors.NoFreeSlot):
+            second.acquire("discovery", 1)
+        assert second.is_held(held.ref) is True
+        public = engine.make_engine(db_url.split("?")[0])
+        try:
+            elsewhere = PostgresSlots(public).acquire("discovery", 1)  # schema public: its own keys
+            elsewhere.release()
+        finally:
+            public.dispose()
+        held.release()
+        assert second.is_held(held.ref) is False
+        second.acquire("discovery", 1).release()
+    finally:
+        other.dispose()

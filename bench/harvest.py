@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -135,14 +136,18 @@ def _psycopg(url: str) -> str:
     return url
 
 
-def run_cli(env: dict, *args: str) -> tuple[subprocess.CompletedProcess, float]:
+def run_cli(env: dict, *args: str) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run harvester; returns (result, wall seconds, CPU seconds of that process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(harvester_exe() + list(args), env=env, capture_output=True, text=True, timeout=900)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         raise SystemExit(f"harvester {' '.join(args)} exited {result.returncode}:\n{result.stdout[-2000:]}\n"
                          f"{result.stderr[-2000:]}")
-    return result, elapsed
+    return result, elapsed, cpu
 
 
 def one_repeat(kind: str, pg_url: str | None, fake: Fake, concurrency: int, extra_env: dict) -> dict:
@@ -166,7 +171,7 @@ def one_repeat(kind: str, pg_url: str | None, fake: Fake, concurrency: int, extr
         found = json.loads(run_cli(env, "--json", "discover")[0].stdout)
         videos = int(found["promoted"])
         before = store.requests_today()
-        result, wall = run_cli(env, "--json", "harvest")
+        result, wall, cpu = run_cli(env, "--json", "harvest")
         run = json.loads(result.stdout)
         requests = store.requests_today() - before
         states = store.video_states()
@@ -174,7 +179,8 @@ def one_repeat(kind: str, pg_url: str | None, fake: Fake, concurrency: int, extr
             raise SystemExit(f"harvest did not finish every video: {states}, run {run}")
         if requests != 2 * videos:
             raise SystemExit(f"expected {2 * videos} comment requests, counted {requests}")
-        return {"videos": videos, "requests": requests, "wall": wall, "run": float(run["duration_seconds"])}
+        return {"videos": videos, "requests": requests, "wall": wall, "run": float(run["duration_seconds"]),
+                "cpu": cpu}
     finally:
         store.drop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -208,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs[(kind, concurrency)].append(r)
                 load.append(os.getloadavg()[0])
                 print(f"  {kind} c={concurrency} #{i + 1}: {r['videos']} videos, {r['requests']} requests, "
-                      f"wall {r['wall']:.2f}s, run {r['run']:.2f}s (load {load[-1]:.1f})",
+                      f"wall {r['wall']:.2f}s, run {r['run']:.2f}s, cpu {r['cpu']:.2f}s (load {load[-1]:.1f})",
                       file=sys.stderr, flush=True)
     finally:
         fake.stop()
@@ -219,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         ideal = requests * args.latency / concurrency
         wall = statistics.median(r["wall"] for r in got)
         run = statistics.median(r["run"] for r in got)
-        rows.append((kind, concurrency, got[0]["videos"], requests, ideal, wall, wall / ideal, run, run / ideal))
+        cpu = statistics.median(r["cpu"] for r in got)
+        rows.append((kind, concurrency, got[0]["videos"], requests, ideal, wall, wall / ideal, run, run / ideal,
+                     cpu))
 
     today = _dt.date.today().isoformat()
     extra = "".join(f" --env {e}" for e in args.env)
@@ -239,16 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         "`harvester harvest` timed. Requests counted in `api_usage`"
         + (f" (fake's total over the session: {fake.stats.get('requests')} requests)" if fake.stats else "")
         + ". Ideal = requests × latency / HARVESTER_FETCH_CONCURRENCY. Wall = the `harvester harvest` "
-        "process (start-up included); run = the run's own `duration_seconds`. "
-        f"Median of {args.repeats}, the configurations taken in turn.",
+        "process (start-up included); run = the run's own `duration_seconds`; CPU = user + system "
+        "seconds of the `harvester harvest` process (all its threads; one GIL, so a run cannot be "
+        f"much shorter than its Python CPU time). Median of {args.repeats}, the configurations taken in turn.",
         "",
-        "| store | concurrency | videos | requests | ideal s | wall s (median) | wall / ideal "
-        "| run s (median) | run / ideal |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| store | concurrency | promoted videos | requests | ideal s | wall s (median) | wall / ideal "
+        "| run s (median) | run / ideal | harvester CPU s (median) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, c, videos, requests, ideal, wall, wr, run, rr in rows:
+    for kind, c, videos, requests, ideal, wall, wr, run, rr, cpu in rows:
         lines.append(f"| {kind} | {c} | {videos} | {requests} | {ideal:.2f} | {wall:.2f} | {wr:.2f}× "
-                     f"| {run:.2f} | {rr:.2f}× |")
+                     f"| {run:.2f} | {rr:.2f}× | {cpu:.2f} |")
     lines.append("")
     section = "\n".join(lines)
     print(section)
@@ -257,7 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+NOTES = "### Notes"
+
+
 def write_section(section: str) -> None:
+    """Replace our section of RESULTS.md (or append it); a hand-written `### Notes` part of the
+    old section is kept after the new figures."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmark results\n\n"
     start = text.find(HEADING)
     if start < 0:
@@ -267,6 +281,10 @@ def write_section(section: str) -> None:
     else:
         nxt = re.search(r"^## ", text[start + len(HEADING):], flags=re.MULTILINE)
         end = start + len(HEADING) + nxt.start() if nxt else len(text)
+        old = text[start:end]
+        notes = old.find("\n" + NOTES)
+        if notes >= 0:
+            section = section.rstrip("\n") + "\n" + old[notes:].rstrip("\n") + "\n"
         text = text[:start] + section + ("\n" if nxt else "") + text[end:]
     RESULTS.write_text(text, encoding="utf-8")
 

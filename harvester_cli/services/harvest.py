@@ -4,8 +4,9 @@ Fetching inside a run is concurrent and bounded (HARVESTER_FETCH_CONCURRENCY): v
 harvested in parallel, the pages of one video in order (each needs the previous cursor).
 The fetch slots are kept busy: a new video starts as soon as one finishes, and claims are
 topped up while videos are in flight (no slot idles until a whole batch is done). Fetch
-threads only fetch; the run's own thread writes the results, so a fetch slot never waits
-for the database (SQLite has one writer at a time).
+threads only fetch; the run's own thread writes the results, so a fetch slot does not wait
+for comment writes (SQLite has one writer at a time). (Each request still passes the daily
+budget in `api_usage`, through the source.)
 A video's comments and its `done` mark are written in one transaction, so a crash never
 leaves a video half-harvested. A video that still fails after retries goes to the
 dead-letter queue; the daily quota ends the run cleanly with the rest still queued.
@@ -54,7 +55,7 @@ class _Fetched:
 
 
 def _fetch(rc: RunContext, source, video_id: int, max_pages: int, quota: _Quota) -> _Fetched:
-    """Fetch one video's pages, in order (runs in a fetch thread; writes nothing)."""
+    """Fetch one video's pages, in order (in a fetch thread; the run's thread stores the result)."""
     out = _Fetched(video_id)
     cursor = None
     try:

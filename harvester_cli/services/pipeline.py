@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import contextlib
+from typing import Any, Callable, Iterator, Sequence
 
 from harvester_cli import errors
 from harvester_cli.context import Context
@@ -14,14 +15,24 @@ from harvester_cli.store import videos as videos_store
 Progress = Callable[[int], None]
 
 
-def _source(c: Context, rc, transport=None):
+@contextlib.contextmanager
+def _source(rc, transport=None) -> Iterator[Any]:
+    """The configured source for a run; closed, and its unsent budget given back, at the end."""
     from harvester_cli.services.budget import deps_for
     from harvester_cli.sources.registry import open_source
 
     name = rc.settings["HARVESTER_SOURCE"]
     if not name:
         raise errors.ConfigError("HARVESTER_SOURCE is not set; set it to tiktok, worker or files")
-    return open_source(rc.settings, deps_for(rc, name, transport))
+    deps, budget = deps_for(rc, name, transport)
+    source = open_source(rc.settings, deps)
+    try:
+        yield source
+    finally:
+        try:
+            source.close()
+        finally:
+            budget.release()
 
 
 def _run(c: Context, job_type: str, params: dict[str, Any], work) -> RunResult:
@@ -33,11 +44,8 @@ def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool =
     from harvester_cli.services.discover import discover
 
     def work(rc):
-        source = _source(c, rc, transport)
-        try:
+        with _source(rc, transport) as source:
             return discover(rc, source, limit=limit, force_refresh=force_refresh, video_ids=video_ids)
-        finally:
-            source.close()
 
     params = {"limit": limit, "force_refresh": force_refresh, "video_ids": [str(v) for v in video_ids]}
     return _run(c, "discovery", params, work)
@@ -51,11 +59,8 @@ def run_harvesting(c: Context, *, max_pages: int | None = None, limit: int | Non
     pages = max_pages or c.settings()["HARVESTER_MAX_PAGES"]
 
     def work(rc):
-        source = _source(c, rc, transport)
-        try:
+        with _source(rc, transport) as source:
             return harvest(rc, source, max_pages=pages, limit=limit, video_ids=video_ids, progress=progress)
-        finally:
-            source.close()
 
     params = {"max_pages": pages, "limit": limit, "video_ids": [str(v) for v in video_ids]}
     return _run(c, "harvesting", params, work)

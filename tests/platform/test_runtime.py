@@ -231,3 +231,22 @@ def test_postgres_slots_hold_across_engines_and_are_per_schema(db_url, store):
         second.acquire("discovery", 1).release()
     finally:
         other.dispose()
+
+
+def test_budget_reserves_in_chunks_and_refunds_what_was_not_sent(store):
+    from harvester_cli.services.budget import Budget
+    from harvester_cli.store import usage
+
+    budget = Budget(store, "tiktok", limit=10, chunk=4)
+    for _ in range(5):
+        budget.spend()
+    assert usage.used_today(store, "tiktok") == 8  # two chunks reserved
+    budget.release()
+    assert usage.used_today(store, "tiktok") == 5
+    other = Budget(store, "tiktok", limit=10, chunk=4)
+    for _ in range(5):
+        other.spend()
+    with pytest.raises(errors.QuotaExhausted):
+        other.spend()
+    other.release()
+    assert usage.used_today(store, "tiktok") == 10

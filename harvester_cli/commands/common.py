@@ -49,6 +49,12 @@ def finish(ctx: typer.Context, result: runner.RunResult, summary: str | None = N
     raise typer.Exit(result.exit_code)
 
 
+def check_choice(value: str | None, options: tuple[str, ...], what: str) -> None:
+    """An option limited to a fixed set: anything else is bad input (exit 2)."""
+    if value is not None and value not in options:
+        raise errors.BadInput(f"unknown {what} {value!r}; use one of {', '.join(options)}")
+
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context, parse_duration
+from harvester_cli.commands.common import check_choice, context, parse_duration
 from harvester_cli.store import domains as domains_store
 
 FORMATS = ("table", "csv", "json")
@@ -36,8 +36,7 @@ def register(app: typer.Typer) -> None:
         Example: harvester domains --since 7d --top 20 --format csv > domains.csv
         """
         c = context(ctx)
-        if fmt not in FORMATS:
-            raise errors.BadInput(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+        check_choice(fmt, FORMATS, "--format")
         if video is not None and not video.strip().isdigit():
             raise errors.BadInput(f"--video {video!r} is not a TikTok video id")
         store = c.store()

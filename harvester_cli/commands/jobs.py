@@ -4,8 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from harvester_cli import console, errors
-from harvester_cli.commands.common import context
+from harvester_cli import console
+from harvester_cli.commands.common import check_choice, context
 from harvester_cli.services import jobs as jobs_service
 from harvester_cli.settings import JOB_TYPES
 
@@ -28,8 +28,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent runs listed.")] = 30,
     ) -> None:
         """Recent runs and metrics per job type: success rate, average and p95 duration, last success, queues."""
-        if job_type and job_type not in JOB_TYPES:
-            raise errors.BadInput(f"unknown job type {job_type!r}; use one of {', '.join(JOB_TYPES)}")
+        check_choice(job_type, JOB_TYPES, "job type")
         c = context(ctx)
         data = jobs_service.report(c.store(), hours=hours, job_type=job_type, limit=limit)
         if c.json:

@@ -4,8 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from harvester_cli import console, errors
-from harvester_cli.commands.common import context
+from harvester_cli import console
+from harvester_cli.commands.common import check_choice, context
 from harvester_cli.settings import JOB_TYPES
 from harvester_cli.store import logs as logs_store
 
@@ -19,10 +19,8 @@ def register(app: typer.Typer) -> None:
         job_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="Only this job type.")] = None,
     ) -> None:
         """Recent system log events: every run's state changes, kill switch, config and DLQ changes."""
-        if level and level not in logs_store.LEVELS:
-            raise errors.BadInput(f"unknown level {level!r}; use one of {', '.join(logs_store.LEVELS)}")
-        if job_type and job_type not in JOB_TYPES:
-            raise errors.BadInput(f"unknown job type {job_type!r}; use one of {', '.join(JOB_TYPES)}")
+        check_choice(level, logs_store.LEVELS, "level")
+        check_choice(job_type, JOB_TYPES, "job type")
         c = context(ctx)
         rows = logs_store.recent(c.store(), limit=limit, level=level, job_type=job_type)
         if c.json:

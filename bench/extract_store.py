@@ -16,6 +16,7 @@ extractor finds, and a second `harvester extract` finds nothing to do (idempoten
     .venv/bin/python bench/extract_store.py                    # SQLite
     .venv/bin/python bench/extract_store.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/extract_store.py --profile          # cProfile of one in-process run
+    .venv/bin/python bench/extract_store.py --repeat 0 --phases --raw-claim   # where the time goes
     .venv/bin/python bench/extract_store.py --batch-size 500   # HARVESTER_EXTRACT_BATCH_SIZE
 """
 
@@ -39,7 +40,7 @@ import _storebench as sb  # noqa: E402
 
 
 def seed_comments(url: str, texts: list[str], *, per_video: int = 100, seed_value: int = 11,
-                  harvested_at: dt.datetime | None = None) -> tuple[int, int]:
+                  harvested_at: dt.datetime | None = None, analyze_all: bool = False) -> tuple[int, int]:
     """Videos and pending comments with the given texts; returns (videos, comments)."""
     rng = random.Random(seed_value)
     now = harvested_at or sb.UTC_NOW
@@ -69,7 +70,7 @@ def seed_comments(url: str, texts: list[str], *, per_video: int = 100, seed_valu
 
     n = sb.bulk_insert(url, "comments", ("id", "video_id", "text", "like_count", "reply_count", "created_at",
                                          "harvested_at"), rows())
-    sb.analyze(url)
+    sb.analyze(url, () if analyze_all else ("videos", "comments"))
     return n_videos, n
 
 
@@ -128,6 +129,95 @@ def in_process(url: str, workdir: Path, env: dict[str, str], profile: bool = Fal
     return seconds, result, text
 
 
+def phases(url: str, size: int) -> str:
+    """The batch loop of mentions.process_batch, instrumented: wall and CPU per phase, batch time by decile."""
+    from collections import defaultdict
+
+    from harvester_cli.extraction import find_mentions
+    from harvester_cli.store import mentions as m
+    from harvester_cli.store.base import Store
+    from harvester_cli.store.tables import domain_mentions
+    from harvester_cli.store.upsert import insert_ignore
+
+    store = Store.open(url)
+    wall: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
+    per_batch: list[float] = []
+    clock = [time.perf_counter(), time.process_time()]
+
+    def lap(name: str) -> None:
+        w, c = time.perf_counter(), time.process_time()
+        wall[name] += w - clock[0]
+        cpu[name] += c - clock[1]
+        clock[:] = [w, c]
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    while True:
+        b0 = time.perf_counter()
+        now = store.now()
+        with store.tx() as conn:
+            clock[:] = [time.perf_counter(), time.process_time()]
+            rows = conn.execute(m._claim(conn, size, now)).all()
+            lap("claim (UPDATE ... RETURNING)")
+            if not rows:
+                break
+            rows.sort(key=lambda r: r[0])
+            found, seen = [], {}
+            for comment_id, video_id, text, created_at in rows:
+                for mention in (find_mentions(text) if text else ()):
+                    seen_at = created_at or now
+                    found.append({"comment_id": comment_id, "domain": mention[0], "video_id": video_id,
+                                  "written": mention[1], "seen_at": seen_at})
+                    b = seen.setdefault(mention[0], [seen_at, seen_at])
+                    b[0], b[1] = min(b[0], seen_at), max(b[1], seen_at)
+            lap("extract loop")
+            if seen:
+                m._upsert_domains(conn, [{"domain": d, "first_seen": b[0], "last_seen": b[1],
+                                          "first_extracted_at": now} for d, b in sorted(seen.items())])
+            lap("domains upsert")
+            if found:
+                insert_ignore(conn, domain_mentions, found, ["comment_id", "domain"])
+            lap("mentions insert")
+        lap("commit")
+        per_batch.append(time.perf_counter() - b0)
+    total_w, total_c = time.perf_counter() - t0, time.process_time() - c0
+    store.dispose()
+    k = max(1, len(per_batch) // 10)
+    deciles = [sum(per_batch[i * k:(i + 1) * k]) / len(per_batch[i * k:(i + 1) * k]) * 1000
+               for i in range(10) if per_batch[i * k:(i + 1) * k]]
+    return (f"phases, batch size {size}: total wall {total_w:.2f} s, CPU {total_c:.2f} s; "
+            + "; ".join(f"{k_}: wall {wall[k_]:.2f} s, CPU {cpu[k_]:.2f} s" for k_ in wall)
+            + f"\nms per batch, by tenth of the run: {', '.join(f'{d:.0f}' for d in deciles)}")
+
+
+def raw_claim(url: str, size: int) -> str:
+    """SQLite floor: the claim statement alone through raw sqlite3 (no Python per row, nothing else written)."""
+    import sqlite3
+
+    conn = sqlite3.connect(sb.sqlite_file(url), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    now = sb.sqlite_ts(sb.UTC_NOW)
+    out = []
+    for label, sql in (
+        ("read the pending texts only (keyset)", "SELECT id, video_id, text, created_at FROM comments WHERE "
+         "extracted_at IS NULL AND id > :last ORDER BY id LIMIT :n"),
+        ("claim: UPDATE ... RETURNING", "UPDATE comments SET extracted_at = :now WHERE id IN (SELECT id FROM "
+         "comments WHERE extracted_at IS NULL ORDER BY id LIMIT :n) RETURNING id, video_id, text, created_at"),
+    ):
+        t0, c0, last = time.perf_counter(), time.process_time(), 0
+        while True:
+            conn.execute("BEGIN IMMEDIATE")
+            rows = conn.execute(sql, {"now": now, "n": size, "last": last}).fetchall()
+            conn.execute("COMMIT")
+            if not rows:
+                break
+            last = max(r[0] for r in rows)
+        out.append(f"{label}: wall {time.perf_counter() - t0:.2f} s, CPU {time.process_time() - c0:.2f} s")
+    conn.close()
+    return f"raw sqlite3, batch size {size}: " + "; ".join(out)
+
+
 def verify(url: str, want_mentions: int, want_domains: int) -> dict[str, bool]:
     return {
         "nothing pending": sb.scalar(url, "SELECT count(*) FROM comments WHERE extracted_at IS NULL") == 0,
@@ -143,6 +233,13 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=None, help="HARVESTER_EXTRACT_BATCH_SIZE (default: the setting's)")
     p.add_argument("--profile", action="store_true", help="print a cProfile of one in-process run")
+    p.add_argument("--phases", action="store_true",
+                   help="also time the phases of the batch loop (claim, extract, domains, mentions, commit)")
+    p.add_argument("--raw-claim", action="store_true",
+                   help="SQLite: also time the claim statement alone through raw sqlite3 (the floor)")
+    p.add_argument("--analyze-all", action="store_true",
+                   help="PostgreSQL: VACUUM ANALYZE every table after seeding, the still-empty domains and "
+                        "domain_mentions too (what this bench first did; see bench/RESULTS.md)")
     p.add_argument("--workdir")
     a = p.parse_args()
 
@@ -178,7 +275,7 @@ def main() -> int:
         tpl = fresh("bench_extract_tpl")
         sb.init_store(tpl, work)
         t0 = time.perf_counter()
-        n_videos, n_comments = seed_comments(tpl, texts)
+        n_videos, n_comments = seed_comments(tpl, texts, analyze_all=a.analyze_all)
         print(f"[{dialect}] seeded {n_comments} pending comments on {n_videos} videos in "
               f"{time.perf_counter() - t0:.1f}s (texts: {sb.comment_texts_source()}, {with_domain} with a domain)",
               flush=True)
@@ -221,6 +318,16 @@ def main() -> int:
                   f"{command[-1]:.2f}s ({command[-1] / alone[-1]:.2f}x; CPU {command_cpu[-1]:.2f}), "
                   f"command peak RSS {rss[-1]:.0f} MB; load {os.getloadavg()[0]:.1f}", flush=True)
 
+        if a.phases:
+            name = "bench_extract_phases"
+            url = fresh(name, tpl)
+            print(f"[{dialect}] " + phases(url, a.batch_size or 2000), flush=True)
+            discard(name, url)
+        if a.raw_claim and not a.postgres:
+            name = "bench_extract_raw"
+            url = fresh(name, tpl)
+            print(f"[{dialect}] " + raw_claim(url, a.batch_size or 2000), flush=True)
+            discard(name, url)
         if a.profile:
             name = "bench_extract_prof"
             url = fresh(name, tpl)
@@ -228,6 +335,8 @@ def main() -> int:
             discard(name, url)
             print(text)
 
+        if not a.repeat:
+            return 0
         ma, ms, mc = sb.median(alone), sb.median(service), sb.median(command)
         print(f"\n## extract over a stored backlog, {dialect}: {n_comments} comments, {want_mentions} mentions, "
               f"{want_domains} domains; batch size {a.batch_size or 'default'}; {a.repeat} runs")

@@ -87,7 +87,7 @@ def harvest_part(a, dialect: str, fresh, discard, work: Path) -> list[str]:
             url = fresh(name)
             sb.init_store(url, work)
             queue_videos(url, videos)
-            sb.analyze(url)
+            sb.analyze(url, ("videos",))
             env = sb.cli_env(url, {
                 "HARVESTER_LOCK_DIR": str(work / "locks"), "HARVESTER_SOURCE": "tiktok",
                 "TIKTOK_API_BASE_URL": fake.base_url, "TIKTOK_CLIENT_KEY": "test-key",

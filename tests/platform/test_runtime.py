@@ -250,3 +250,16 @@ def test_budget_reserves_in_chunks_and_refunds_what_was_not_sent(store):
         other.spend()
     other.release()
     assert usage.used_today(store, "tiktok") == 10
+
+
+def test_claims_never_overlap_and_expired_leases_are_taken_over(store):
+    from harvester_cli.models import Video
+    from harvester_cli.store import videos
+
+    videos.upsert_discovered(store, [Video(id=10**18 + i, promoted_reason="hashtag #ad") for i in range(5)],
+                             "files", force_refresh=False)
+    now = store.now()
+    first = videos.claim(store, 1, 3, now - dt.timedelta(seconds=1))  # a lease that already expired
+    second = videos.claim(store, 2, 10, now + dt.timedelta(hours=1))
+    assert len(first) == 3 and set(second) == {10**18 + i for i in range(5)}  # took over the expired three
+    assert videos.claim(store, 3, 10, now + dt.timedelta(hours=1)) == []

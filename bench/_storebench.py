@@ -317,3 +317,35 @@ def comment_texts_source() -> str:
     if _extract_bench() is not None:
         return "bench/extract.py:synthetic"
     return "tests/fakes/tiktok_server.py:make_comment_text"
+
+
+class Scratch:
+    """Scratch stores for a bench: SQLite files under `work`, or databases on a PostgreSQL server."""
+
+    def __init__(self, postgres: str | None, work: Path):
+        self.postgres = postgres
+        self.work = work
+        self.dbs: list[str] = []
+
+    def fresh(self, name: str, template_url: str | None = None) -> str:
+        if self.postgres:
+            self.dbs.append(name)
+            return pg_create(self.postgres, name, template=pg_parts(template_url)[1] if template_url else None)
+        if template_url:
+            return sqlite_copy(template_url, self.work / f"{name}.db")
+        path = self.work / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+
+    def discard(self, name: str, url: str) -> None:
+        if self.postgres:
+            pg_drop(self.postgres, name)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(sqlite_file(url) + suffix).unlink(missing_ok=True)
+
+    def drop_all(self) -> None:
+        if self.postgres:
+            for name in set(self.dbs):
+                pg_drop(self.postgres, name)

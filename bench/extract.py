@@ -44,13 +44,15 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _results  # noqa: E402
 
 from harvester_cli.extraction import extract_domains, registrable_domain
 from harvester_cli.extraction.psl import default_list
 
 CASES = ROOT / "tests" / "extraction" / "cases.jsonl"
 CONFORMANCE = ROOT.parent / "shared" / "conformance" / "domains-public.jsonl"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Domain extraction (bench/extract.py)"
 
 Extractor = Callable[[str], Iterable[str]]
@@ -609,26 +611,8 @@ def main() -> int:
     print(section)
 
     if not args.no_write:
-        write_section(section)
+        _results.write_section(HEADING, section)
     return 0
-
-
-def write_section(section: str) -> None:
-    text = (
-        RESULTS.read_text(encoding="utf-8")
-        if RESULTS.is_file()
-        else "# Benchmark results\n\n"
-    )
-    start = text.find(HEADING)
-    if start < 0:
-        if not text.endswith("\n"):
-            text += "\n"
-        text = text + ("\n" if not text.endswith("\n\n") else "") + section
-    else:
-        nxt = re.search(r"^## ", text[start + len(HEADING) :], flags=re.MULTILINE)
-        end = start + len(HEADING) + nxt.start() if nxt else len(text)
-        text = text[:start] + section + ("\n" if nxt else "") + text[end:]
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -246,25 +246,8 @@ def main() -> int:
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-extract-store-"))
     work.mkdir(parents=True, exist_ok=True)
     dialect = "postgresql" if a.postgres else "sqlite"
-    dbs: list[str] = []
-
-    def fresh(name: str, template_url: str | None = None) -> str:
-        if a.postgres:
-            dbs.append(name)
-            return sb.pg_create(a.postgres, name, template=sb.pg_parts(template_url)[1] if template_url else None)
-        if template_url:
-            return sb.sqlite_copy(template_url, work / f"{name}.db")
-        path = work / f"{name}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-
-    def discard(name: str, url: str) -> None:
-        if a.postgres:
-            sb.pg_drop(a.postgres, name)
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(sb.sqlite_file(url) + suffix).unlink(missing_ok=True)
+    scratch = sb.Scratch(a.postgres, work)
+    fresh, discard = scratch.fresh, scratch.discard
 
     extra = {"HARVESTER_LOCK_DIR": str(work / "locks")}
     if a.batch_size:
@@ -353,9 +336,7 @@ def main() -> int:
         print("checks: " + ("all passed" if not failed else "FAILED " + "; ".join(failed)))
         return 1 if failed else 0
     finally:
-        if a.postgres:
-            for name in set(dbs):
-                sb.pg_drop(a.postgres, name)
+        scratch.drop_all()
 
 
 if __name__ == "__main__":

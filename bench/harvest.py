@@ -28,7 +28,6 @@ import datetime as _dt
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import statistics
@@ -41,8 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE = ROOT / "tests" / "fakes" / "tiktok_server.py"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Harvest throughput (bench/harvest.py)"
+sys.path.insert(0, str(ROOT / "bench"))
+import _results  # noqa: E402
 COMMENTS_PER_VIDEO = 150
 _OURS = ("HARVESTER_", "TIKTOK_", "WORKER_", "MAX_CONCURRENT_")
 
@@ -262,31 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        write_section(section)
+        _results.write_section(HEADING, section, keep_notes=True)
     return 0
-
-
-NOTES = "### Notes"
-
-
-def write_section(section: str) -> None:
-    """Replace our section of RESULTS.md (or append it); a hand-written `### Notes` part of the
-    old section is kept after the new figures."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else "# Benchmark results\n\n"
-    start = text.find(HEADING)
-    if start < 0:
-        if not text.endswith("\n"):
-            text += "\n"
-        text = text + ("\n" if not text.endswith("\n\n") else "") + section
-    else:
-        nxt = re.search(r"^## ", text[start + len(HEADING):], flags=re.MULTILINE)
-        end = start + len(HEADING) + nxt.start() if nxt else len(text)
-        old = text[start:end]
-        notes = old.find("\n" + NOTES)
-        if notes >= 0:
-            section = section.rstrip("\n") + "\n" + old[notes:].rstrip("\n") + "\n"
-        text = text[:start] + section + ("\n" if nxt else "") + text[end:]
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

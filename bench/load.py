@@ -186,25 +186,8 @@ def main() -> int:
     work = Path(a.workdir or tempfile.mkdtemp(prefix="bench-load-"))
     work.mkdir(parents=True, exist_ok=True)
     dialect = "postgresql" if a.postgres else "sqlite"
-    dbs: list[str] = []
-
-    def fresh(name: str, template_url: str | None = None) -> str:
-        if a.postgres:
-            dbs.append(name)
-            return sb.pg_create(a.postgres, name, template=sb.pg_parts(template_url)[1] if template_url else None)
-        if template_url:
-            return sb.sqlite_copy(template_url, work / f"{name}.db")
-        path = work / f"{name}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-
-    def discard(name: str, url: str) -> None:
-        if a.postgres:
-            sb.pg_drop(a.postgres, name)
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(sb.sqlite_file(url) + suffix).unlink(missing_ok=True)
+    scratch = sb.Scratch(a.postgres, work)
+    fresh, discard = scratch.fresh, scratch.discard
 
     lines: list[str] = []
     ok = True
@@ -215,9 +198,7 @@ def main() -> int:
             more, ok = extract_part(a, dialect, fresh, discard, work)
             lines += more
     finally:
-        if a.postgres:
-            for name in set(dbs):
-                sb.pg_drop(a.postgres, name)
+        scratch.drop_all()
     print(f"\n## load, {dialect}")
     print("\n".join(lines))
     return 0 if ok else 1

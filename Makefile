@@ -19,7 +19,7 @@ demo: $(STAMP)
 	HARVESTER_DATABASE_URL=sqlite:///$(DEMO)/harvester.db HARVESTER_SOURCE=files \
 	HARVESTER_FILES_DIR=examples/sample \
 	sh -c '$(BIN)/harvester init && $(BIN)/harvester run; \
-	       $(BIN)/harvester domains --top 40 && $(BIN)/harvester jobs --hours 1'
+	       $(BIN)/harvester domains && $(BIN)/harvester jobs --hours 1'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

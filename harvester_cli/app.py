@@ -141,6 +141,9 @@ def root(
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
     # psycopg reports a lost connection with multi-line warnings; the one error line says it
     logging.getLogger("psycopg").setLevel(logging.DEBUG if verbose else logging.ERROR)
+    # SQLAlchemy's pool logs a traceback when it cannot reset a connection the server dropped;
+    # the error itself reaches the error boundary as one line
+    logging.getLogger("sqlalchemy").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
     context = Context(database_url=database_url, env_file=env_file, json=json_output, verbose=verbose, quiet=quiet)
     _scrub_logs.context = context
     for handler in logging.getLogger().handlers:

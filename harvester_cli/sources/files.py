@@ -183,24 +183,15 @@ class FilesSource:
         """Stream videos.jsonl; with `video_ids`, only those; `limit` caps the promoted ones."""
         if limit is not None and limit <= 0:
             return
-        wanted = records.wanted_ids(video_ids)
-        seen: set[int] = set()
-        promoted = 0
+        picked = records.VideoFilter(video_ids, limit)
         for _offset, video in self._lines(self.videos_path, parse_video):
-            if video.id in seen or (wanted and video.id not in wanted):
-                continue
-            seen.add(video.id)
-            yield video
-            if video.promoted_reason:
-                promoted += 1
-                if limit is not None and promoted >= limit:
+            if picked.accept(video):
+                yield video
+                if picked.done:
                     return
-            if wanted and len(seen) == len(wanted):
-                return
-        missing = wanted - seen
-        if missing:
-            self.deps.note(f"{self.videos_path}: {len(missing)} requested video id(s) not found: "
-                           f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+        note = picked.missing_note(str(self.videos_path))
+        if note:
+            self.deps.note(note)
 
     # -- comments ---------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from harvester_cli import errors
-from harvester_cli.models import Comment
+from harvester_cli.models import Comment, Video
 from harvester_cli.sources import http
 
 
@@ -38,3 +38,35 @@ def wanted_ids(video_ids: Iterable[Any]) -> set[int]:
             raise errors.BadInput(f"{raw!r} is not a video id (digits only)")
         wanted.add(value)
     return wanted
+
+
+class VideoFilter:
+    """`--video-id` and `--limit` over a stream of discovered videos: repeats dropped, only the
+    wanted ids kept, done once `limit` promoted videos passed or every wanted id was seen."""
+
+    def __init__(self, video_ids: Iterable[Any], limit: int | None):
+        self.wanted = wanted_ids(video_ids)
+        self.limit = limit
+        self.seen: set[int] = set()
+        self.promoted = 0
+
+    def accept(self, video: Video) -> bool:
+        if video.id in self.seen or (self.wanted and video.id not in self.wanted):
+            return False
+        self.seen.add(video.id)
+        if video.promoted_reason:
+            self.promoted += 1
+        return True
+
+    @property
+    def done(self) -> bool:
+        if self.limit is not None and self.promoted >= self.limit:
+            return True
+        return bool(self.wanted) and len(self.seen) == len(self.wanted)
+
+    def missing_note(self, where: str) -> str | None:
+        missing = self.wanted - self.seen
+        if not missing:
+            return None
+        return (f"{where}: {len(missing)} requested video id(s) not found: "
+                f"{', '.join(str(i) for i in sorted(missing)[:10])}")

@@ -145,29 +145,17 @@ class WorkerSource:
         """Page through /videos; with `video_ids`, keep only those. `limit` caps promoted ones."""
         if limit is not None and limit <= 0:
             return
-        wanted = records.wanted_ids(video_ids)
-        missing = set(wanted)
-        seen: set[int] = set()
-        promoted = 0
+        picked = records.VideoFilter(video_ids, limit)
         for page in self._pages():
             for raw in page:
                 video = self._parse_video(raw)
-                if video is None or video.id in seen:
-                    continue
-                if wanted and video.id not in wanted:
-                    continue
-                seen.add(video.id)
-                missing.discard(video.id)
-                yield video
-                if video.promoted_reason:
-                    promoted += 1
-                    if limit is not None and promoted >= limit:
+                if video is not None and picked.accept(video):
+                    yield video
+                    if picked.done:
                         return
-            if wanted and not missing:
-                return
-        if missing:
-            self.deps.note(f"worker: {len(missing)} requested video id(s) not found: "
-                           f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+        note = picked.missing_note("worker")
+        if note:
+            self.deps.note(note)
 
     # -- comments ---------------------------------------------------------------------------------
 

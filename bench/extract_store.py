@@ -5,8 +5,11 @@ fresh store, then times, each on its own fresh copy of that store:
 
 * the extractor alone: `harvester_cli.extraction.find_mentions` over the same texts,
   in-process, nothing stored (the floor);
-* the in-process service: `pipeline.run_extraction` (a recorded run: claim a batch, extract,
-  upsert domains, insert mentions, mark the batch extracted; one transaction per batch);
+* the in-process service: `pipeline.run_extraction`, a recorded run. On SQLite: ranges of
+  pending comments read and extracted outside the write lock, by this process and by
+  `HARVESTER_EXTRACT_PROCESSES` helper processes (default 1; set the variable to compare), each
+  range then marked and written in one transaction. On PostgreSQL: claim a batch, extract,
+  write, one transaction per batch. Its CPU figure includes the helpers';
 * the whole command: `harvester extract` as a child process (start-up, schema check, reaper,
   slot, run bookkeeping included).
 
@@ -17,6 +20,7 @@ extractor finds, and a second `harvester extract` finds nothing to do (idempoten
     .venv/bin/python bench/extract_store.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/extract_store.py --profile          # cProfile of one in-process run
     .venv/bin/python bench/extract_store.py --repeat 0 --phases --raw-claim   # where the time goes
+    HARVESTER_EXTRACT_PROCESSES=0 .venv/bin/python bench/extract_store.py     # SQLite without helpers
     .venv/bin/python bench/extract_store.py --batch-size 500   # HARVESTER_EXTRACT_BATCH_SIZE
 """
 
@@ -96,6 +100,13 @@ def extractor_alone(texts: list[str]) -> tuple[float, float]:
     return time.perf_counter() - t0, time.process_time() - c0
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def in_process(url: str, workdir: Path, env: dict[str, str], profile: bool = False):
     """pipeline.run_extraction in this process; returns ((wall, CPU seconds), result, profile text)."""
     from harvester_cli.context import Context
@@ -108,13 +119,14 @@ def in_process(url: str, workdir: Path, env: dict[str, str], profile: bool = Fal
         c = Context(database_url=url)
         c.store(), c.settings(), c.slots()  # start-up, as the command does before the run
         prof = cProfile.Profile() if profile else None
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, h0 = time.perf_counter(), time.process_time(), _children_cpu()
         if prof:
             prof.enable()
         result = pipeline.run_extraction(c)
         if prof:
             prof.disable()
-        seconds = (time.perf_counter() - t0, time.process_time() - c0)
+        # CPU of this process plus that of the helper processes it started (reaped by now)
+        seconds = (time.perf_counter() - t0, time.process_time() - c0 + _children_cpu() - h0)
         c.close()
     finally:
         os.environ.clear()
@@ -130,14 +142,16 @@ def in_process(url: str, workdir: Path, env: dict[str, str], profile: bool = Fal
 
 
 def phases(url: str, size: int) -> str:
-    """The batch loop of mentions.process_batch, instrumented: wall and CPU per phase, batch time by decile."""
+    """The batch loop, instrumented and in one process (no helpers): wall and CPU per phase, and
+    batch time by decile. SQLite: next_range, read + extract, save_range. PostgreSQL: the
+    claim, extract, domains and mentions steps of mentions.process_batch."""
     from collections import defaultdict
 
     from harvester_cli.extraction import find_mentions
     from harvester_cli.store import mentions as m
+    from harvester_cli.store import pending
     from harvester_cli.store.base import Store
-    from harvester_cli.store.tables import domain_mentions
-    from harvester_cli.store.upsert import insert_ignore
+    from harvester_cli.store.engine import sqlite_path
 
     store = Store.open(url)
     wall: dict[str, float] = defaultdict(float)
@@ -152,6 +166,40 @@ def phases(url: str, size: int) -> str:
         clock[:] = [w, c]
 
     t0, c0 = time.perf_counter(), time.process_time()
+    if store.dialect == "sqlite":
+        reader = pending.connect(sqlite_path(url))
+        lo = pending.FIRST
+        while True:
+            b0 = time.perf_counter()
+            clock[:] = [time.perf_counter(), time.process_time()]
+            found = m.next_range(store, lo, size)
+            lap("next_range")
+            if found is None:
+                break
+            extracted = pending.extract_range(reader, lo, found[0], find_mentions)
+            lap("read + extract")
+            m.save_range(store, extracted, find_mentions)
+            lap("save_range (mark, domains, mentions, commit)")
+            lo = found[0]
+            per_batch.append(time.perf_counter() - b0)
+        reader.close()
+    else:
+        _pg_phases(store, size, lap, clock, per_batch)
+    total_w, total_c = time.perf_counter() - t0, time.process_time() - c0
+    store.dispose()
+    k = max(1, len(per_batch) // 10)
+    deciles = [sum(per_batch[i * k:(i + 1) * k]) / len(per_batch[i * k:(i + 1) * k]) * 1000
+               for i in range(10) if per_batch[i * k:(i + 1) * k]]
+    return (f"phases, batch size {size}: total wall {total_w:.2f} s, CPU {total_c:.2f} s; "
+            + "; ".join(f"{k_}: wall {wall[k_]:.2f} s, CPU {cpu[k_]:.2f} s" for k_ in wall)
+            + f"\nms per batch, by tenth of the run: {', '.join(f'{d:.0f}' for d in deciles)}")
+
+
+def _pg_phases(store, size, lap, clock, per_batch) -> None:
+    from harvester_cli.extraction import find_mentions
+    from harvester_cli.store import mentions as m
+    from harvester_cli.store import pending
+
     while True:
         b0 = time.perf_counter()
         now = store.now()
@@ -162,32 +210,12 @@ def phases(url: str, size: int) -> str:
             if not rows:
                 break
             rows.sort(key=lambda r: r[0])
-            found, seen = [], {}
-            for comment_id, video_id, text, created_at in rows:
-                for mention in (find_mentions(text) if text else ()):
-                    seen_at = created_at or now
-                    found.append({"comment_id": comment_id, "domain": mention[0], "video_id": video_id,
-                                  "written": mention[1], "seen_at": seen_at})
-                    b = seen.setdefault(mention[0], [seen_at, seen_at])
-                    b[0], b[1] = min(b[0], seen_at), max(b[1], seen_at)
+            found = pending.extract_rows(rows, find_mentions)
             lap("extract loop")
-            if seen:
-                m._upsert_domains(conn, [{"domain": d, "first_seen": b[0], "last_seen": b[1],
-                                          "first_extracted_at": now} for d, b in sorted(seen.items())])
-            lap("domains upsert")
-            if found:
-                insert_ignore(conn, domain_mentions, found, ["comment_id", "domain"])
-            lap("mentions insert")
+            m._write_found(conn, now, found)
+            lap("domains upsert + mentions insert")
         lap("commit")
         per_batch.append(time.perf_counter() - b0)
-    total_w, total_c = time.perf_counter() - t0, time.process_time() - c0
-    store.dispose()
-    k = max(1, len(per_batch) // 10)
-    deciles = [sum(per_batch[i * k:(i + 1) * k]) / len(per_batch[i * k:(i + 1) * k]) * 1000
-               for i in range(10) if per_batch[i * k:(i + 1) * k]]
-    return (f"phases, batch size {size}: total wall {total_w:.2f} s, CPU {total_c:.2f} s; "
-            + "; ".join(f"{k_}: wall {wall[k_]:.2f} s, CPU {cpu[k_]:.2f} s" for k_ in wall)
-            + f"\nms per batch, by tenth of the run: {', '.join(f'{d:.0f}' for d in deciles)}")
 
 
 def raw_claim(url: str, size: int) -> str:
@@ -250,6 +278,8 @@ def main() -> int:
     fresh, discard = scratch.fresh, scratch.discard
 
     extra = {"HARVESTER_LOCK_DIR": str(work / "locks")}
+    if os.environ.get("HARVESTER_EXTRACT_PROCESSES"):
+        extra["HARVESTER_EXTRACT_PROCESSES"] = os.environ["HARVESTER_EXTRACT_PROCESSES"]
     if a.batch_size:
         extra["HARVESTER_EXTRACT_BATCH_SIZE"] = str(a.batch_size)
     try:

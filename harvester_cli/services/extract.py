@@ -1,17 +1,40 @@
-"""Extraction: turn pending comments into domain mentions, batch by batch."""
+"""Extraction: turn pending comments into domain mentions, batch by batch.
+
+PostgreSQL: each batch is claimed (SKIP LOCKED), extracted and written in one transaction, so
+runs on many hosts share the queue. SQLite has one writer: ranges of pending comments are read
+and extracted outside the write lock, by this process and by helper processes
+(`HARVESTER_EXTRACT_PROCESSES`) once the backlog is more than two batches, and this process
+marks and writes each range in one short transaction (see `store/mentions.py`).
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Callable
 
 from harvester_cli.extraction import find_mentions
 from harvester_cli.runtime.runner import RunContext
 from harvester_cli.store import mentions as mentions_store
+from harvester_cli.store import pending
+from harvester_cli.store.engine import sqlite_path
+
+Progress = Callable[[int], None]
 
 
-def extract(rc: RunContext, *, limit: int | None = None,
-            progress: Callable[[int], None] = lambda n: None) -> str:
+def extract(rc: RunContext, *, limit: int | None = None, progress: Progress = lambda n: None) -> str:
     """Extract until no comment is pending (or `limit` comments are done); returns a summary."""
+    path = sqlite_path(rc.store.url) if rc.store.dialect == "sqlite" else None
+    if path is not None:
+        done, found = _by_ranges(rc, str(path), limit, progress)
+    else:
+        done, found = _by_batches(rc, limit, progress)
+    rc.details.update({"comments": done, "mentions": found})
+    summary = f"{done} comments extracted, {found} domain mentions"
+    rc.log("extract.done", summary, details={"comments": done, "mentions": found})
+    return summary
+
+
+def _by_batches(rc: RunContext, limit: int | None, progress: Progress) -> tuple[int, int]:
     batch_size = rc.settings["HARVESTER_EXTRACT_BATCH_SIZE"]
     done = found = 0
     while limit is None or done < limit:
@@ -20,11 +43,95 @@ def extract(rc: RunContext, *, limit: int | None = None,
         n, m = mentions_store.process_batch(rc.store, size, find_mentions)
         if n == 0:
             break
-        done += n
-        found += m
+        done, found = done + n, found + m
         rc.ok(n)
         progress(n)
-    rc.details.update({"comments": done, "mentions": found})
-    summary = f"{done} comments extracted, {found} domain mentions"
-    rc.log("extract.done", summary, details={"comments": done, "mentions": found})
-    return summary
+    return done, found
+
+
+class _Ranges:
+    """Hands out (lo, hi] ranges of about `size` pending comments in id order, `limit` in all."""
+
+    def __init__(self, rc: RunContext, size: int, limit: int | None):
+        self.rc, self.size, self.limit = rc, size, limit
+        self.lo = pending.FIRST
+        self.handed = 0
+        self.in_pass = 0
+        self.exhausted = False
+
+    def next(self) -> tuple[int, int] | None:
+        if self.exhausted:
+            return None
+        want = self.size if self.limit is None else min(self.size, self.limit - self.handed)
+        found = mentions_store.next_range(self.rc.store, self.lo, want) if want > 0 else None
+        if found is None:
+            self.exhausted = True
+            return None
+        hi, n = found
+        lo, self.lo = self.lo, hi
+        self.handed += n
+        self.in_pass += n
+        return lo, hi
+
+    def another_pass(self) -> bool:
+        """Once every range is written: start over if this pass found anything, for comments
+        stored behind the cursor while it ran (a harvest alongside). False when done."""
+        if self.in_pass == 0 or (self.limit is not None and self.handed >= self.limit):
+            return False
+        self.lo, self.in_pass, self.exhausted = pending.FIRST, 0, False
+        return True
+
+
+def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progress) -> tuple[int, int]:
+    from harvester_cli.services.extract_helper import Helpers
+
+    size = rc.settings["HARVESTER_EXTRACT_BATCH_SIZE"]
+    wanted_helpers = rc.settings["HARVESTER_EXTRACT_PROCESSES"]
+    ranges = _Ranges(rc, size, limit)
+    redo: deque[tuple[int, int]] = deque()  # ranges a failed helper left unfinished
+    helpers: Helpers | None = None
+    reader = pending.connect(db_path)
+    done = found = 0
+
+    def helper_failed(message: str) -> None:
+        rc.log("extract.helper_failed", message, level="warning")
+
+    def next_range() -> tuple[int, int] | None:
+        return redo.popleft() if redo else ranges.next()
+
+    try:
+        while True:
+            rc.checkpoint()
+            if helpers is None and wanted_helpers and ranges.handed >= 2 * size and not ranges.exhausted:
+                helpers = Helpers(db_path, wanted_helpers, helper_failed)
+                rc.details["helper_processes"] = helpers.started
+            ready: list[pending.ExtractedRange] = []
+            if helpers is not None:
+                while helpers.capacity:
+                    rng = next_range()
+                    if rng is None:
+                        break
+                    helpers.submit(rng)
+                ready = helpers.results()
+                redo.extend(helpers.orphans)
+                helpers.orphans.clear()
+            if not ready:
+                rng = next_range()
+                if rng is not None:  # nothing finished yet: extract a range here meanwhile
+                    ready = [pending.extract_range(reader, rng[0], rng[1], find_mentions)]
+                elif helpers is not None and helpers.busy:
+                    ready = helpers.results(timeout=0.5)
+                elif redo or ranges.another_pass():
+                    continue
+                else:
+                    break
+            for extracted in ready:
+                n, m = mentions_store.save_range(rc.store, extracted, find_mentions)
+                done, found = done + n, found + m
+                rc.ok(n)
+                progress(n)
+    finally:
+        if helpers is not None:
+            helpers.close()
+        reader.close()
+    return done, found

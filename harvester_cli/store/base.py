@@ -68,6 +68,12 @@ class Store:
             raise errors.StoreError(f"database error: {reason}") from exc
         except SQLAlchemyError as exc:
             raise errors.StoreError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+        except Exception as exc:
+            dbapi = self.engine.dialect.loaded_dbapi
+            if isinstance(exc, dbapi.Error):  # a statement run on the driver's own cursor
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+                raise errors.StoreError(f"database error: {reason}") from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -74,6 +74,27 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
                   i=killed_id) == 1
 
 
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _seed_comments(store, n_videos: int, per_video: int) -> list[tuple[int, str]]:
     """Store comments directly (as a harvest would) for extraction; returns (id, text)."""
     from harvester_cli.models import Comment
@@ -102,8 +123,13 @@ def test_sigkill_mid_extract_then_rerun_loses_and_duplicates_nothing(store, proc
     total = len(comments)
     wait_until(lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
                timeout=60, what="some comments extracted")
+    helpers = children(victim.pid)
+    if store.dialect == "sqlite":
+        assert helpers, "no extraction helper process ran beside the run"
     os.kill(victim.pid, signal.SIGKILL)
     assert victim.wait(timeout=30) == -signal.SIGKILL
+    # its helpers see their input close and exit: nothing is left running
+    wait_until(lambda: not any(alive(p) for p in helpers), timeout=10, what="the helpers gone")
 
     done = scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL")
     assert 0 < done < total, "the run finished before it was killed; give it more comments"
@@ -129,3 +155,30 @@ def test_sigkill_mid_extract_then_rerun_loses_and_duplicates_nothing(store, proc
     for _, d in expected:
         by_domain[d] = by_domain.get(d, 0) + 1
     assert {r["domain"]: r["mentions"] for r in report} == by_domain
+
+
+def test_a_helper_killed_mid_extract_leaves_its_ranges_to_the_run(store, procs):
+    """SQLite: the run notices, logs a warning, extracts the helper's ranges itself and succeeds."""
+    if store.dialect != "sqlite":
+        import pytest
+
+        pytest.skip("extraction helper processes serve SQLite stores")
+    from harvester_cli.extraction import find_mentions
+
+    comments = _seed_comments(store, 40, 300)
+    expected = {(cid, m[0]) for cid, text in comments for m in find_mentions(text)}
+    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "10", "HARVESTER_EXTRACT_PROCESSES": "1"}
+    run = procs.spawn("--json", "extract", env=env)
+    helpers: list[int] = []
+    wait_until(lambda: bool(helpers.extend(children(run.pid)) or helpers), timeout=60, what="a helper started")
+    os.kill(helpers[0], signal.SIGKILL)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    result = json.loads(out)
+    assert result["status"] == "succeeded" and result["items_ok"] == len(comments)
+    assert scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NULL") == 0
+    mentions = query(store, "SELECT comment_id, domain FROM domain_mentions")
+    assert len(mentions) == len(set(mentions)) and {(int(c), d) for c, d in mentions} == expected
+    warning = query(store, "SELECT level, message FROM system_logs WHERE event = 'extract.helper_failed'")
+    assert len(warning) == 1 and warning[0][0] == "warning", warning
+    assert f"extraction helper {helpers[0]}" in warning[0][1]

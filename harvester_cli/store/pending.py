@@ -1,0 +1,83 @@
+"""Pending comments read straight through sqlite3, for extraction on SQLite.
+
+An extract run on SQLite reads pending comments by id range outside the write lock (here),
+extracts them, possibly in a helper process, and then marks and writes each range in one
+short write transaction (`mentions.save_range`). This module imports nothing but the
+standard library, so a helper process that uses it starts in a tenth of a second.
+
+Comment ids are positive (TikTok ids; every source refuses others), so the first range
+starts after 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
+
+FIRST = 0  # every range is (lo, hi]: the first starts after id 0
+
+READ_RANGE = ("SELECT id, video_id, text, created_at FROM comments "
+              "WHERE id > ? AND id <= ? AND extracted_at IS NULL ORDER BY id")
+
+
+class Found(NamedTuple):
+    """One domain mention: the comment, its video, the domain, the form as written, and the
+    comment's creation time as the store gave it (text read raw from SQLite, a datetime through
+    SQLAlchemy, None when unknown: the writer then uses the extraction time)."""
+
+    comment_id: int
+    video_id: int
+    domain: str
+    written: str
+    created_at: str | dt.datetime | None
+
+
+class ExtractedRange(NamedTuple):
+    """The pending comments of (lo, hi] as read, and the mentions found in them."""
+
+    lo: int
+    hi: int
+    ids: list[int]
+    found: list[Found]
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection: it never takes the write lock and never blocks the writer (WAL)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """A DateTime column read raw ('YYYY-MM-DD HH:MM:SS.ffffff', as SQLAlchemy stores it on
+    SQLite) or already converted; None when absent or unreadable."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def extract_rows(rows: Iterable[tuple], extract: Callable[[str], Iterable[tuple[str, str]]]) -> list[Found]:
+    """The mentions in (id, video_id, text, created_at) rows."""
+    found: list[Found] = []
+    for comment_id, video_id, text, created_at in rows:
+        if not text:
+            continue
+        mentions = extract(text)
+        if mentions:
+            found.extend(Found(comment_id, video_id, m[0], m[1], created_at) for m in mentions)
+    return found
+
+
+def extract_range(conn: sqlite3.Connection, lo: int, hi: int,
+                  extract: Callable[[str], Iterable[tuple[str, str]]]) -> ExtractedRange:
+    """Read the pending comments of (lo, hi] and extract them; nothing is written."""
+    rows = conn.execute(READ_RANGE, (lo, hi)).fetchall()
+    return ExtractedRange(lo, hi, [r[0] for r in rows], extract_rows(rows, extract))

@@ -52,8 +52,8 @@ def _by_batches(rc: RunContext, limit: int | None, progress: Progress) -> tuple[
 class _Ranges:
     """Hands out (lo, hi] ranges of about `size` pending comments in id order, `limit` in all."""
 
-    def __init__(self, rc: RunContext, size: int, limit: int | None):
-        self.rc, self.size, self.limit = rc, size, limit
+    def __init__(self, reader, size: int, limit: int | None):
+        self.reader, self.size, self.limit = reader, size, limit
         self.lo = pending.FIRST
         self.handed = 0
         self.in_pass = 0
@@ -63,7 +63,7 @@ class _Ranges:
         if self.exhausted:
             return None
         want = self.size if self.limit is None else min(self.size, self.limit - self.handed)
-        found = mentions_store.next_range(self.rc.store, self.lo, want) if want > 0 else None
+        found = pending.next_range(self.reader, self.lo, want) if want > 0 else None
         if found is None:
             self.exhausted = True
             return None
@@ -87,10 +87,10 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
 
     size = rc.settings["HARVESTER_EXTRACT_BATCH_SIZE"]
     wanted_helpers = rc.settings["HARVESTER_EXTRACT_PROCESSES"]
-    ranges = _Ranges(rc, size, limit)
+    reader = pending.connect(db_path)
+    ranges = _Ranges(reader, size, limit)
     redo: deque[tuple[int, int]] = deque()  # ranges a failed helper left unfinished
     helpers: Helpers | None = None
-    reader = pending.connect(db_path)
     done = found = 0
 
     def helper_failed(message: str) -> None:

@@ -125,7 +125,9 @@ def _spawn(db_path: Path) -> _Helper | None:
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     try:
-        proc = subprocess.Popen([sys.executable, "-m", __name__, str(db_path)], stdin=subprocess.PIPE,
+        # -P: the working directory is not put on sys.path, so a `harvester_cli` lying there
+        # (cron's cwd is anyone's guess) is never what the helper runs
+        proc = subprocess.Popen([sys.executable, "-P", "-m", __name__, str(db_path)], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True)
     except OSError:
         return None

@@ -5,7 +5,7 @@ Two ways through the queue, one per kind of store:
 * PostgreSQL (`process_batch`): a batch of pending comments is claimed, extracted and written
   in one transaction, its rows locked with SKIP LOCKED so concurrent runs on any number of
   hosts take different batches.
-* SQLite (`next_range`, `pending.extract_range`, `save_range`): there is one writer, so the
+* SQLite (`pending.next_range`, `pending.extract_range`, `save_range`): there is one writer, so the
   reading and the extracting happen outside the write lock (in helper processes too) and
   each range is then marked and written in one short transaction. The extractor no longer
   waits for the database, nor the database for the extractor.
@@ -46,19 +46,6 @@ def process_batch(store: Store, size: int, extract: Extractor) -> tuple[int, int
         rows.sort(key=lambda r: r[0])  # RETURNING has no order; write mentions in key order
         found = pending.extract_rows(rows, extract)
         return len(rows), _write_found(conn, now, found)
-
-
-def next_range(store: Store, after: int, size: int) -> tuple[int, int] | None:
-    """(hi, n): the range (after, hi] holds the next n <= size pending comments; None when none are left.
-
-    SQLite's extraction reads pending comments by range outside the write lock; this walks
-    the partial index of pending ids, `size` entries at a time.
-    """
-    ids = (select(comments.c.id).where(comments.c.extracted_at.is_(None), comments.c.id > after)
-           .order_by(comments.c.id).limit(size).subquery())
-    with store.read() as conn:
-        hi, n = conn.execute(select(func.max(ids.c.id), func.count()).select_from(ids)).one()
-    return (hi, n) if n else None
 
 
 def save_range(store: Store, extracted: pending.ExtractedRange, extract: Extractor) -> tuple[int, int]:

@@ -18,6 +18,9 @@ from typing import Callable, Iterable, NamedTuple
 
 FIRST = 0  # every range is (lo, hi]: the first starts after id 0
 
+# the partial index of pending ids walked `size` entries at a time; the last range takes the rest
+NEXT_BOUNDARY = "SELECT id FROM comments WHERE extracted_at IS NULL AND id > ? ORDER BY id LIMIT 1 OFFSET ?"
+LAST_RANGE = "SELECT max(id), count(*) FROM comments WHERE extracted_at IS NULL AND id > ?"
 READ_RANGE = ("SELECT id, video_id, text, created_at FROM comments "
               "WHERE id > ? AND id <= ? AND extracted_at IS NULL ORDER BY id")
 
@@ -49,6 +52,15 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn
+
+
+def next_range(conn: sqlite3.Connection, after: int, size: int) -> tuple[int, int] | None:
+    """(hi, n): the range (after, hi] holds the next n <= size pending comments; None when none are left."""
+    row = conn.execute(NEXT_BOUNDARY, (after, size - 1)).fetchone()
+    if row is not None:
+        return row[0], size
+    hi, n = conn.execute(LAST_RANGE, (after,)).fetchone()
+    return (hi, n) if n else None
 
 
 def parse_time(value: object) -> dt.datetime | None:

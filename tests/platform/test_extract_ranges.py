@@ -18,7 +18,7 @@ from harvester_cli.extraction import find_mentions
 from harvester_cli.services.extract_helper import DEPTH, Helpers
 from harvester_cli.store import mentions, pending
 from harvester_cli.store.engine import sqlite_path
-from harvester_cli.store.tables import comments, domain_mentions, domains, videos
+from harvester_cli.store.tables import comments, domain_mentions, domains, system_logs, videos
 
 BASE = 2**62
 DOMAINS = ("shop.com", "deals.co.uk", "example.org", "tienda.com.mx", "toko.co.id")
@@ -76,10 +76,17 @@ def read(store, lo: int, hi: int) -> pending.ExtractedRange:
 
 def test_ranges_walk_the_pending_ids_in_order(sqlite_store):
     ids = seed(sqlite_store, 10)
-    assert mentions.next_range(sqlite_store, pending.FIRST, 4) == (ids[3], 4)
-    assert mentions.next_range(sqlite_store, ids[3], 4) == (ids[7], 4)
-    assert mentions.next_range(sqlite_store, ids[7], 4) == (ids[9], 2)
-    assert mentions.next_range(sqlite_store, ids[9], 4) is None
+    with sqlite_store.tx() as conn:
+        conn.execute(update(comments).where(comments.c.id == ids[1]).values(extracted_at=sqlite_store.now()))
+    conn = pending.connect(sqlite_path(sqlite_store.url))
+    try:
+        assert pending.next_range(conn, pending.FIRST, 4) == (ids[4], 4)  # ids[1] is done
+        assert pending.next_range(conn, ids[4], 4) == (ids[8], 4)
+        assert pending.next_range(conn, ids[8], 4) == (ids[9], 1)
+        assert pending.next_range(conn, ids[9], 4) is None
+        assert pending.next_range(conn, pending.FIRST, 1) == (ids[0], 1)
+    finally:
+        conn.close()
 
 
 def test_a_range_is_read_without_writing_and_saved_in_one_go(sqlite_store):
@@ -237,3 +244,19 @@ def test_concurrent_extract_runs_on_sqlite_store_each_mention_once(sqlite_store,
     assert stored_pairs(sqlite_store) == expected_pairs(ids)
     assert pending_count(sqlite_store) == 0
 
+
+
+def test_helpers_never_import_a_harvester_cli_from_the_working_directory(sqlite_store, run_proc, tmp_path):
+    ids = seed(sqlite_store, 200)
+    planted = tmp_path / "harvester_cli"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("raise SystemExit('planted package imported')\n")
+    result = run_proc("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "10",
+                                                "HARVESTER_EXTRACT_PROCESSES": "1"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["helper_processes"] == 1
+    with sqlite_store.read() as conn:
+        warnings = conn.execute(select(func.count()).select_from(system_logs)
+                                .where(system_logs.c.event == "extract.helper_failed")).scalar()
+    assert warnings == 0
+    assert stored_pairs(sqlite_store) == expected_pairs(ids)

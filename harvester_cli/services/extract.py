@@ -94,7 +94,8 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
     done = found = 0
 
     def helper_failed(message: str) -> None:
-        rc.log("extract.helper_failed", message, level="warning")
+        if not rc.stop.is_set():  # a helper stopped by the same signal as the run is no news
+            rc.log("extract.helper_failed", message, level="warning")
 
     def next_range() -> tuple[int, int] | None:
         return redo.popleft() if redo else ranges.next()

@@ -91,7 +91,7 @@ class Helpers:
             while helper in self._helpers and helper.in_flight and helper.replies.poll():
                 try:
                     kind, payload = helper.replies.recv()
-                except (EOFError, OSError):
+                except Exception:  # EOF, a broken pipe, or half a message from a helper that died
                     code = helper.proc.poll()
                     self._fail(helper, f"extraction helper {helper.proc.pid} exited"
                                        + (f" with code {code}" if code is not None else ""))

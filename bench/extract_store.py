@@ -172,7 +172,7 @@ def phases(url: str, size: int) -> str:
         while True:
             b0 = time.perf_counter()
             clock[:] = [time.perf_counter(), time.process_time()]
-            found = m.next_range(store, lo, size)
+            found = pending.next_range(reader, lo, size)
             lap("next_range")
             if found is None:
                 break

@@ -3,7 +3,7 @@
 PostgreSQL: each batch is claimed (SKIP LOCKED), extracted and written in one transaction, so
 runs on many hosts share the queue. SQLite has one writer: ranges of pending comments are read
 and extracted outside the write lock, by this process and by helper processes
-(`HARVESTER_EXTRACT_PROCESSES`) once the backlog is more than two batches, and this process
+(`HARVESTER_EXTRACT_PROCESSES`) once the backlog is more than one batch, and this process
 marks and writes each range in one short transaction (see `store/mentions.py`).
 """
 
@@ -103,7 +103,7 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
     try:
         while True:
             rc.checkpoint()
-            if helpers is None and wanted_helpers and ranges.handed >= 2 * size and not ranges.exhausted:
+            if helpers is None and wanted_helpers and ranges.handed >= size and not ranges.exhausted:
                 helpers = Helpers(db_path, wanted_helpers, helper_failed)
                 rc.details["helper_processes"] = helpers.started
             ready: list[pending.ExtractedRange] = []

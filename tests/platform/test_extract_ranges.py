@@ -260,3 +260,12 @@ def test_helpers_never_import_a_harvester_cli_from_the_working_directory(sqlite_
                                 .where(system_logs.c.event == "extract.helper_failed")).scalar()
     assert warnings == 0
     assert stored_pairs(sqlite_store) == expected_pairs(ids)
+
+
+def test_a_backlog_of_one_batch_starts_no_helper(sqlite_store, run_proc):
+    ids = seed(sqlite_store, 25)
+    result = run_proc("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "30"})
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)
+    assert run["items_ok"] == 25 and "helper_processes" not in run
+    assert stored_pairs(sqlite_store) == expected_pairs(ids)

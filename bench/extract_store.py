@@ -7,7 +7,7 @@ fresh store, then times, each on its own fresh copy of that store:
   in-process, nothing stored (the floor);
 * the in-process service: `pipeline.run_extraction`, a recorded run. On SQLite: ranges of
   pending comments read and extracted outside the write lock, by this process and by
-  `HARVESTER_EXTRACT_PROCESSES` helper processes (default 1; set the variable to compare), each
+  `HARVESTER_EXTRACT_HELPERS` helper processes (default 1; set the variable to compare), each
   range then marked and written in one transaction. On PostgreSQL: claim a batch, extract,
   write, one transaction per batch. Its CPU figure includes the helpers';
 * the whole command: `harvester extract` as a child process (start-up, schema check, reaper,
@@ -20,7 +20,7 @@ extractor finds, and a second `harvester extract` finds nothing to do (idempoten
     .venv/bin/python bench/extract_store.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/extract_store.py --profile          # cProfile of one in-process run
     .venv/bin/python bench/extract_store.py --repeat 0 --phases --raw-claim   # where the time goes
-    HARVESTER_EXTRACT_PROCESSES=0 .venv/bin/python bench/extract_store.py     # SQLite without helpers
+    HARVESTER_EXTRACT_HELPERS=0 .venv/bin/python bench/extract_store.py     # SQLite without helpers
     .venv/bin/python bench/extract_store.py --batch-size 500   # HARVESTER_EXTRACT_BATCH_SIZE
 """
 
@@ -278,8 +278,8 @@ def main() -> int:
     fresh, discard = scratch.fresh, scratch.discard
 
     extra = {"HARVESTER_LOCK_DIR": str(work / "locks")}
-    if os.environ.get("HARVESTER_EXTRACT_PROCESSES"):
-        extra["HARVESTER_EXTRACT_PROCESSES"] = os.environ["HARVESTER_EXTRACT_PROCESSES"]
+    if os.environ.get("HARVESTER_EXTRACT_HELPERS"):
+        extra["HARVESTER_EXTRACT_HELPERS"] = os.environ["HARVESTER_EXTRACT_HELPERS"]
     if a.batch_size:
         extra["HARVESTER_EXTRACT_BATCH_SIZE"] = str(a.batch_size)
     try:

@@ -157,8 +157,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_FETCH_CONCURRENCY", "8", _int(1, 64), "requests in flight inside one harvest run"),
     Setting("HARVESTER_HARVEST_BATCH_SIZE", "50", _int(1, 10000), "videos claimed at a time by harvest"),
     Setting("HARVESTER_EXTRACT_BATCH_SIZE", "2000", _int(1, 100000), "comments claimed at a time by extract"),
-    Setting("HARVESTER_EXTRACT_PROCESSES", "1", _int(0, 16),
-            "SQLite: helper processes that read and extract alongside an extract run (0: none)"),
+    Setting("HARVESTER_EXTRACT_HELPERS", "1", _int(0, 16),
+            "helpers beside an extract run: processes that read and extract (SQLite), or threads with "
+            "their own connections that claim and write batches (PostgreSQL); 0: the run works alone"),
     Setting("HARVESTER_MAX_PAGES", "2", _int(1, 10), "comment pages per video"),
     Setting("HARVESTER_HEARTBEAT_SECONDS", "15", _int(1, 3600), "how often a run proves it is alive"),
     Setting("HARVESTER_STALE_RUN_MINUTES", "5", _int(1, 10080),

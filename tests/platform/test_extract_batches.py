@@ -93,3 +93,57 @@ def test_sqlite_comment_and_video_ids_are_the_rowid(store):
         names = conn.execute(text("SELECT name FROM sqlite_master WHERE tbl_name IN ('comments', 'videos')"
                                   " AND type = 'index'")).scalars().all()
     assert not [n for n in names if n.startswith("sqlite_autoindex")]
+
+
+@pytest.mark.parametrize("helpers", ["0", "2"])
+def test_extract_on_postgresql_with_helper_threads_stores_each_mention_once(store, run_proc, helpers):
+    if store.dialect != "postgresql":
+        pytest.skip("helper threads serve PostgreSQL; SQLite has helper processes (test_extract_ranges)")
+    import json
+
+    seed(store, n=500)
+    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "7", "HARVESTER_EXTRACT_HELPERS": helpers}
+    result = run_proc("--json", "extract", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["items_ok"] == 500
+    with store.read() as conn:
+        rows = conn.execute(select(domain_mentions.c.comment_id, domain_mentions.c.domain)).all()
+    assert len(rows) == len(set(rows)) == 500
+    assert count(store, comments, comments.c.extracted_at.is_(None)) == 0
+
+
+def test_extract_limit_holds_across_helper_threads(store, run_proc):
+    if store.dialect != "postgresql":
+        pytest.skip("helper threads serve PostgreSQL")
+    import json
+
+    seed(store, n=100)
+    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "7", "HARVESTER_EXTRACT_HELPERS": "3"}
+    limited = run_proc("--json", "extract", "--limit", "30", env=env)
+    assert limited.returncode == 0, limited.stderr
+    assert json.loads(limited.stdout)["items_ok"] == 30
+    assert count(store, comments, comments.c.extracted_at.is_(None)) == 70
+
+
+def test_a_batch_failing_in_a_helper_thread_fails_the_run_and_leaves_it_pending(store, cli, monkeypatch):
+    if store.dialect != "postgresql":
+        pytest.skip("helper threads serve PostgreSQL")
+    from harvester_cli.services import extract as extract_service
+
+    seed(store, n=40)
+
+    def broken(text):
+        if text.endswith("shop2.com"):
+            raise RuntimeError("extractor bug")
+        return find_mentions(text)
+
+    monkeypatch.setattr(extract_service, "find_mentions", broken)
+    result = cli("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "5", "HARVESTER_EXTRACT_HELPERS": "2"})
+    assert result.exit_code == 1
+    assert "extractor bug" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with store.read() as conn:
+        status, error = conn.execute(text("SELECT status, error FROM job_status")).one()
+    assert status == "failed" and "extractor bug" in error
+    # every batch held a shop2.com comment: each rolled back whole, nothing half-written
+    assert count(store, comments, comments.c.extracted_at.is_(None)) == 40
+    assert count(store, domain_mentions) == 0

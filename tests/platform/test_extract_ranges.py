@@ -208,7 +208,7 @@ def test_a_helper_that_dies_hands_its_ranges_back(sqlite_store):
 @pytest.mark.parametrize("processes", ["0", "2"])
 def test_extract_with_and_without_helpers_stores_the_same(sqlite_store, run_proc, processes):
     ids = seed(sqlite_store, 600)
-    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "25", "HARVESTER_EXTRACT_PROCESSES": processes}
+    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "25", "HARVESTER_EXTRACT_HELPERS": processes}
     result = run_proc("--json", "extract", env=env)
     assert result.returncode == 0, result.stderr
     run = json.loads(result.stdout)
@@ -223,7 +223,7 @@ def test_extract_with_and_without_helpers_stores_the_same(sqlite_store, run_proc
 def test_extract_limit_is_respected_on_ranges(sqlite_store, run_proc):
     seed(sqlite_store, 200)
     result = run_proc("--json", "extract", "--limit", "130",
-                      env={"HARVESTER_EXTRACT_BATCH_SIZE": "20", "HARVESTER_EXTRACT_PROCESSES": "1"})
+                      env={"HARVESTER_EXTRACT_BATCH_SIZE": "20", "HARVESTER_EXTRACT_HELPERS": "1"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["items_ok"] == 130
     assert pending_count(sqlite_store) == 70
@@ -235,7 +235,7 @@ def test_concurrent_extract_runs_on_sqlite_store_each_mention_once(sqlite_store,
     from tests.conftest import harvester_cmd
 
     ids = seed(sqlite_store, 1500)
-    env = dict(proc_env, HARVESTER_EXTRACT_BATCH_SIZE="20", HARVESTER_EXTRACT_PROCESSES="1")
+    env = dict(proc_env, HARVESTER_EXTRACT_BATCH_SIZE="20", HARVESTER_EXTRACT_HELPERS="1")
     runs = [subprocess.Popen(harvester_cmd() + ["--json", "extract"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outs = [r.communicate(timeout=120) for r in runs]
@@ -252,7 +252,7 @@ def test_helpers_never_import_a_harvester_cli_from_the_working_directory(sqlite_
     planted.mkdir()
     (planted / "__init__.py").write_text("raise SystemExit('planted package imported')\n")
     result = run_proc("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "10",
-                                                "HARVESTER_EXTRACT_PROCESSES": "1"})
+                                                "HARVESTER_EXTRACT_HELPERS": "1"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["helper_processes"] == 1
     with sqlite_store.read() as conn:

@@ -167,7 +167,7 @@ def test_a_helper_killed_mid_extract_leaves_its_ranges_to_the_run(store, procs):
 
     comments = _seed_comments(store, 40, 300)
     expected = {(cid, m[0]) for cid, text in comments for m in find_mentions(text)}
-    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "10", "HARVESTER_EXTRACT_PROCESSES": "1"}
+    env = {"HARVESTER_EXTRACT_BATCH_SIZE": "10", "HARVESTER_EXTRACT_HELPERS": "1"}
     run = procs.spawn("--json", "extract", env=env)
     helpers: list[int] = []
     wait_until(lambda: bool(helpers.extend(children(run.pid)) or helpers), timeout=60, what="a helper started")

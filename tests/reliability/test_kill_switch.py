@@ -70,8 +70,10 @@ def test_kill_switch_during_an_extract_stops_it_between_batches(store, procs):
     from harvester_cli.runtime import killswitch
     from tests.reliability.test_crash_recovery import _seed_comments
 
-    comments = _seed_comments(store, 40, 300)
-    run = procs.spawn("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "20"})  # 600 batches
+    comments = _seed_comments(store, 80, 300)
+    # 4,800 batches of 5: several seconds of work however fast the machine, against a kill
+    # switch that is read every 0.5 s
+    run = procs.spawn("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "5"})
     wait_until(lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
                timeout=60, what="some comments extracted")
     killswitch.set_state(store, True, reason="reliability test", by="pytest")
@@ -79,7 +81,7 @@ def test_kill_switch_during_an_extract_stops_it_between_batches(store, procs):
     assert run.returncode == 3, (out, err)
     assert json.loads(out)["status"] == "cancelled"
     done = scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL")
-    assert 0 < done < len(comments) and done % 20 == 0
+    assert 0 < done < len(comments) and done % 5 == 0
     killswitch.set_state(store, False, reason="over", by="pytest")
     rerun = procs.run("--json", "extract")
     assert rerun.returncode == 0 and json.loads(rerun.stdout)["items_ok"] == len(comments) - done

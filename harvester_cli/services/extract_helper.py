@@ -76,7 +76,7 @@ class Helpers:
             helper.requests.send(rng)
         except OSError as exc:
             helper.in_flight.append(rng)
-            self._fail(helper, f"extraction helper {helper.proc.pid} stopped taking work ({exc})")
+            self._fail(helper, f"extraction helper {helper.proc.pid} stopped taking work ({exc})", how=True)
             return
         helper.in_flight.append(rng)
 
@@ -92,9 +92,7 @@ class Helpers:
                 try:
                     kind, payload = helper.replies.recv()
                 except Exception:  # EOF, a broken pipe, or half a message from a helper that died
-                    code = helper.proc.poll()
-                    self._fail(helper, f"extraction helper {helper.proc.pid} exited"
-                                       + (f" with code {code}" if code is not None else ""))
+                    self._fail(helper, f"extraction helper {helper.proc.pid} stopped", how=True)
                     break
                 rng = helper.in_flight.popleft()
                 if kind == "ok":
@@ -104,17 +102,27 @@ class Helpers:
                     self._fail(helper, f"extraction helper {helper.proc.pid} failed: {payload}")
         return done
 
-    def _fail(self, helper: _Helper, message: str) -> None:
+    def _fail(self, helper: _Helper, message: str, how: bool = False) -> None:
         self._helpers.remove(helper)
         self.orphans.extend(helper.in_flight)
         helper.in_flight.clear()
         _stop(helper)
+        code = helper.proc.returncode
+        if how and code is not None:  # a signal (SIGKILL: the OOM killer, often) or an exit code
+            message += f" ({_signal_name(-code)})" if code < 0 else f" (exit code {code})"
         self._on_failure(message + "; its ranges are extracted by the run itself")
 
     def close(self) -> None:
         for helper in self._helpers:
             _stop(helper)
         self._helpers.clear()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return f"killed by {signal.Signals(number).name}"
+    except ValueError:
+        return f"killed by signal {number}"
 
 
 def _spawn(db_path: Path) -> _Helper | None:

@@ -181,4 +181,4 @@ def test_a_helper_killed_mid_extract_leaves_its_ranges_to_the_run(store, procs):
     assert len(mentions) == len(set(mentions)) and {(int(c), d) for c, d in mentions} == expected
     warning = query(store, "SELECT level, message FROM system_logs WHERE event = 'extract.helper_failed'")
     assert len(warning) == 1 and warning[0][0] == "warning", warning
-    assert f"extraction helper {helpers[0]}" in warning[0][1]
+    assert f"extraction helper {helpers[0]}" in warning[0][1] and "killed by SIGKILL" in warning[0][1]

@@ -137,11 +137,14 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
         return redo.popleft() if redo else ranges.next()
 
     try:
+        # helpers only for a backlog of more than one batch; started first, as they take a
+        # tenth of a second to be ready and this process meanwhile extracts on its own
+        probe = pending.next_range(reader, pending.FIRST, size + 1) if wanted_helpers else None
+        if probe is not None and probe[1] > size and (limit is None or limit > size):
+            helpers = Helpers(db_path, wanted_helpers, helper_failed)
+            rc.details["helper_processes"] = helpers.started
         while True:
             rc.checkpoint()
-            if helpers is None and wanted_helpers and ranges.handed >= size and not ranges.exhausted:
-                helpers = Helpers(db_path, wanted_helpers, helper_failed)
-                rc.details["helper_processes"] = helpers.started
             ready: list[pending.ExtractedRange] = []
             if helpers is not None:
                 while helpers.capacity:

@@ -269,3 +269,19 @@ def test_a_backlog_of_one_batch_starts_no_helper(sqlite_store, run_proc):
     run = json.loads(result.stdout)
     assert run["items_ok"] == 25 and "helper_processes" not in run
     assert stored_pairs(sqlite_store) == expected_pairs(ids)
+
+
+def test_driver_errors_on_the_raw_cursor_become_store_errors(sqlite_store):
+    from harvester_cli import errors
+
+    with pytest.raises(errors.StoreError, match="database error: no such table: nope"):
+        with sqlite_store.tx() as conn:
+            conn.connection.dbapi_connection.cursor().execute("SELECT * FROM nope")
+
+
+def test_sqlite_connections_checkpoint_every_40_mb_of_wal(sqlite_store):
+    with sqlite_store.read() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
+        assert cursor.execute("PRAGMA journal_size_limit").fetchone()[0] == 64 * 1024 * 1024
+        cursor.close()

@@ -7,7 +7,6 @@ Every video in these datasets has 250 comments, so a third comment page always e
 
 from __future__ import annotations
 
-
 from tests.e2e.conftest import (
     ExpiringFakeTikTok,
     assert_mentions_match,

@@ -84,6 +84,10 @@ def register(app: typer.Typer) -> None:
     def extract(ctx: typer.Context, limit: Limit = None) -> None:
         """Extract the domains of comments not yet extracted.
 
+        HARVESTER_EXTRACT_HELPERS helpers (default 1) share the work: on SQLite processes,
+        started when the backlog is over one batch; on PostgreSQL threads with their own
+        connections.
+
         Crontab: */5 * * * *  harvester -q extract
         """
         c = context(ctx)

@@ -161,7 +161,7 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
                     ready = [pending.extract_range(reader, rng[0], rng[1], find_mentions)]
                 elif helpers is not None and helpers.busy:
                     ready = helpers.results(timeout=0.5)
-                elif redo or ranges.another_pass():
+                elif ranges.another_pass():
                     continue
                 else:
                     break

@@ -72,13 +72,11 @@ class Helpers:
             self.orphans.append(rng)
             return
         helper = min(self._helpers, key=lambda h: len(h.in_flight))
+        helper.in_flight.append(rng)
         try:
             helper.requests.send(rng)
-        except OSError as exc:
-            helper.in_flight.append(rng)
+        except OSError as exc:  # its ranges, this one too, go back to the run
             self._fail(helper, f"extraction helper {helper.proc.pid} stopped taking work ({exc})", how=True)
-            return
-        helper.in_flight.append(rng)
 
     def results(self, timeout: float = 0.0) -> list[pending.ExtractedRange]:
         """Ranges the helpers have finished, waiting up to `timeout` seconds for the first."""

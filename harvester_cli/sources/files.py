@@ -39,8 +39,8 @@ class _Malformed(ValueError):
 def _id(obj: dict, key: str) -> int:
     if key not in obj or obj[key] is None:
         raise _Malformed(f"missing {key}")
-    value = http.as_int(obj[key])
-    if value is None or value <= 0 or value > http.INT64_MAX:
+    value = http.as_id(obj[key])
+    if value is None:
         raise _Malformed(f"{key} {http.shorten(json.dumps(obj[key]), 40)} is not a positive 64-bit integer")
     return value
 

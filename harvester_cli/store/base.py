@@ -64,19 +64,19 @@ class Store:
         except errors.HarvesterError:
             raise
         except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-            raise errors.StoreError(f"database error: {reason}") from exc
+            raise errors.StoreError(f"database error: {_first_line(exc.orig or exc)}") from exc
         except SQLAlchemyError as exc:
             raise errors.StoreError(f"database error: {exc.__class__.__name__}: {exc}") from exc
-        except Exception as exc:
-            dbapi = self.engine.dialect.loaded_dbapi
-            if isinstance(exc, dbapi.Error):  # a statement run on the driver's own cursor
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-                raise errors.StoreError(f"database error: {reason}") from exc
-            raise
+        except self.engine.dialect.loaded_dbapi.Error as exc:  # a statement run on the driver's own cursor
+            raise errors.StoreError(f"database error: {_first_line(exc)}") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -45,7 +45,7 @@ def make_engine(url: str) -> Engine:
                     f"database URL {shown!r} is an in-memory SQLite database, which keeps nothing between "
                     "runs; give a file, e.g. sqlite:////var/lib/harvester/harvester.db"
                 )
-            if path is not None and not path.parent.exists():
+            if not path.parent.exists():
                 raise errors.StoreUnavailable(
                     f"database directory {path.parent} does not exist; create it or fix HARVESTER_DATABASE_URL"
                 )

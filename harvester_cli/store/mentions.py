@@ -122,7 +122,7 @@ def _write_found(conn, now: dt.datetime, found: list[pending.Found]) -> int:
     rows: list[dict[str, Any]] = []
     seen: dict[str, list[dt.datetime]] = {}
     for f in sorted(found, key=lambda f: (f.comment_id, f.domain)):
-        seen_at = pending.parse_time(f.created_at) or now
+        seen_at = f.created_at or now  # a datetime here: these rows came through SQLAlchemy
         rows.append({"comment_id": f.comment_id, "domain": f.domain, "video_id": f.video_id,
                      "written": f.written, "seen_at": seen_at})
         bounds = seen.get(f.domain)

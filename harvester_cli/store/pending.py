@@ -49,9 +49,8 @@ class ExtractedRange(NamedTuple):
 def connect(path: str | Path) -> sqlite3.Connection:
     """A read-only connection: it never takes the write lock and never blocks the writer (WAL)."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    return conn
+    # timeout: the busy timeout, as the store's own connections have it
+    return sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
 
 
 def next_range(conn: sqlite3.Connection, after: int, size: int) -> tuple[int, int] | None:
@@ -61,19 +60,6 @@ def next_range(conn: sqlite3.Connection, after: int, size: int) -> tuple[int, in
         return row[0], size
     hi, n = conn.execute(LAST_RANGE, (after,)).fetchone()
     return (hi, n) if n else None
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    """A DateTime column read raw ('YYYY-MM-DD HH:MM:SS.ffffff', as SQLAlchemy stores it on
-    SQLite) or already converted; None when absent or unreadable."""
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def extract_rows(rows: Iterable[tuple], extract: Callable[[str], Iterable[tuple[str, str]]]) -> list[Found]:

@@ -13,20 +13,6 @@ def day_of(store: Store) -> str:
     return store.now().strftime("%Y-%m-%d")
 
 
-def reserve(store: Store, source: str, budget: int, n: int = 1) -> bool:
-    """Count n requests against today's budget; False (and nothing counted) when it would exceed it."""
-    day = day_of(store)
-    with store.tx() as conn:
-        insert_ignore(conn, api_usage, [{"day": day, "source": source, "requests": 0,
-                                         "updated_at": store.now()}], ["day", "source"])
-        result = conn.execute(
-            update(api_usage)
-            .where(api_usage.c.day == day, api_usage.c.source == source, api_usage.c.requests + n <= budget)
-            .values(requests=api_usage.c.requests + n, updated_at=store.now())
-        )
-        return result.rowcount == 1
-
-
 def reserve_up_to(store: Store, source: str, budget: int, n: int) -> int:
     """Reserve up to n requests of today's budget at once; returns how many were granted (0 = spent)."""
     day = day_of(store)

@@ -73,8 +73,8 @@ def claim(store: Store, run_id: int, limit: int, lease_until: dt.datetime,
     if video_ids:
         expired = expired.where(videos.c.id.in_(list(video_ids)))
         queued = queued.where(videos.c.id.in_(list(video_ids)))
-    picks = [expired.order_by(videos.c.id).limit(limit).with_for_update(skip_locked=True),
-             queued.order_by(videos.c.discovered_at, videos.c.id).limit(limit).with_for_update(skip_locked=True)]
+    picks = [expired.order_by(videos.c.id).with_for_update(skip_locked=True),
+             queued.order_by(videos.c.discovered_at, videos.c.id).with_for_update(skip_locked=True)]
     with store.tx() as conn:
         ids: list[int] = []
         for pick in picks:

@@ -140,7 +140,7 @@ def test_budget_nearly_spent(cli, store):
     healthy_store(store)
     from harvester_cli.store import usage
 
-    assert usage.reserve(store, "tiktok", 1000, 950)
+    assert usage.reserve_up_to(store, "tiktok", 1000, 950) == 950
     assert "api_budget_nearly_spent" in alerts_with(cli, {"HARVESTER_SOURCE": "tiktok"})
 
 

@@ -8,8 +8,6 @@ import datetime as dt
 import json
 import os
 import signal
-import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, insert, select, update
@@ -19,6 +17,8 @@ from harvester_cli.services.extract_helper import DEPTH, Helpers
 from harvester_cli.store import mentions, pending
 from harvester_cli.store.engine import sqlite_path
 from harvester_cli.store.tables import comments, domain_mentions, domains, system_logs, videos
+from tests.helpers.processes import alive
+from tests.reliability.conftest import wait_until
 
 BASE = 2**62
 DOMAINS = ("shop.com", "deals.co.uk", "example.org", "tienda.com.mx", "toko.co.id")
@@ -150,23 +150,6 @@ def test_a_comment_without_a_creation_time_is_seen_when_extracted(sqlite_store):
     assert seen and all(before <= s <= sqlite_store.now() for s in seen)
 
 
-def wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
-
-
 def test_helpers_extract_what_they_are_given_and_stop_when_closed(sqlite_store):
     ids = seed(sqlite_store, 30)
     failures: list[str] = []
@@ -178,7 +161,8 @@ def test_helpers_extract_what_they_are_given_and_stop_when_closed(sqlite_store):
         for rng in ranges:
             helpers.submit(rng)
         got: list[pending.ExtractedRange] = []
-        assert wait_for(lambda: got.extend(helpers.results(timeout=0.2)) or len(got) == 3)
+        wait_until(lambda: got.extend(helpers.results(timeout=0.2)) or len(got) == 3, timeout=20,
+                   what="three ranges back")
         assert sorted((r.lo, r.hi) for r in got) == ranges
         assert {(f.comment_id, f.domain) for r in got for f in r.found} == expected_pairs(ids)
         assert not failures and not helpers.busy
@@ -194,10 +178,11 @@ def test_a_helper_that_dies_hands_its_ranges_back(sqlite_store):
     helpers = Helpers(sqlite_path(sqlite_store.url), 1, failures.append)
     try:
         os.kill(helpers.pids[0], signal.SIGKILL)
-        assert wait_for(lambda: not alive(helpers.pids[0]))
+        wait_until(lambda: not alive(helpers.pids[0]), timeout=20, what="the helper gone")
         helpers.submit((pending.FIRST, ids[4]))
         helpers.submit((ids[4], ids[9]))
-        assert wait_for(lambda: helpers.results(timeout=0.2) == [] and bool(failures))
+        wait_until(lambda: helpers.results(timeout=0.2) == [] and bool(failures), timeout=20,
+                   what="the failure noticed")
         assert sorted(helpers.orphans) == [(pending.FIRST, ids[4]), (ids[4], ids[9])]
         assert helpers.capacity == 0 and not helpers.busy
         assert "extraction helper" in failures[0] and "extracted by the run itself" in failures[0]

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 
+from tests.helpers.processes import alive, children
 from tests.reliability.conftest import api_env, dataset, query, scalar, seed_videos, wait_until
 
 
@@ -72,27 +73,6 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
     # and the rerun's log says it reaped the killed run
     assert scalar(store, "SELECT count(*) FROM system_logs WHERE event = 'job.abandoned' AND run_id = :i",
                   i=killed_id) == 1
-
-
-def children(pid: int) -> list[int]:
-    """Process ids whose parent is `pid` (from /proc)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat").read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _seed_comments(store, n_videos: int, per_video: int) -> list[tuple[int, str]]:

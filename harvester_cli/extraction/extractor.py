@@ -35,6 +35,7 @@ from .words import (
     MAIL_SERVICES,
     NEVER_WORD_TLDS,
     NOT_SITES,
+    PLACE_TLDS,
     PT_AFTER_COM,
     RUN_ON_ENDINGS,
     RUN_ON_TAILS,
@@ -229,6 +230,11 @@ def _get_word_tlds(psl: SuffixList) -> frozenset[str]:
 _REPEATS = re.compile(r"(.)\1{2,}")
 
 
+def _capitalized(written: str) -> bool:
+    """A label written like the first word of a sentence ("So", "Es"; not "SO", "so")."""
+    return len(written) >= 2 and written[0].isupper() and written[1:].islower()
+
+
 def _is_wordish(label: str) -> bool:
     """A word of the comment languages, chat slang or a laugh ("lindaaa" -> "linda")."""
     if label in COMMON_WORDS or _LAUGH.fullmatch(label) is not None:
@@ -323,6 +329,9 @@ def _plausible(
         return False
     suffix_labels = labels[head + 1 :]
     tld = suffix_labels[0] if len(suffix_labels) == 1 else None
+    # "berlin.de", "paris.fr": a place under its own country's TLD is the place's site;
+    # "Madrid.Es precioso" (the TLD written as a sentence start) is still prose.
+    place = tld is not None and tld in PLACE_TLDS.get(name, ()) and not _capitalized(tld_written)
     if tld is None and not strong and _is_wordish(name):
         # "this.is.it": every label of a multi-label suffix reads as a word too.
         word_tlds = _get_word_tlds(psl)
@@ -339,15 +348,10 @@ def _plausible(
             return False
         if tld in CORPORATE_TLDS and not strong:
             return False
-        if not strong and tld in _get_word_tlds(psl):
+        if not strong and not place and tld in _get_word_tlds(psl):
             if _is_wordish(name):
                 return False
-            if (
-                tld not in _SHOP_CCTLDS
-                and len(tld_written) >= 2
-                and tld_written[0].isupper()
-                and tld_written[1:].islower()
-            ):
+            if tld not in _SHOP_CCTLDS and _capitalized(tld_written):
                 return False  # "Sarah.So pretty": a sentence starting after a missing space
             for tlds, ending in RUN_ON_ENDINGS:
                 if tld in tlds and ending.fullmatch(name):
@@ -363,7 +367,7 @@ def _plausible(
     if spaced and not strong:
         if name in STOP_WORDS or _LAUGH.fullmatch(name):
             return False  # "the dot com bubble", "love it . com"
-        if tld is not None and tld in _get_word_tlds(psl) and _is_wordish(name):
+        if tld is not None and not place and tld in _get_word_tlds(psl) and _is_wordish(name):
             return False  # "I love you . so much"
     return True
 

@@ -16,6 +16,8 @@ is always counted.
 * ``RUN_ON_ENDINGS``: inflections that mark a word of one language before a TLD
   that is a function word of it ("loved.it", "cansada.se", "wirklich.so").
 * ``STOP_WORDS``: function words; ``<stop word> dot <tld>`` is prose.
+* ``PLACE_TLDS``: the places in ``COMMON_WORDS`` and the TLDs of their country:
+  "berlin.de", "paris.fr" are the cities' sites, "México.no hay" is prose.
 * ``KNOWN_SITES``: well known sites that read like a run-on (``about.me``,
   ``bild.de``); always counted.  ``NOT_SITES``: framework names (``asp.net``).
 * ``FILE_TLDS_*`` / ``FILE_STEMS``: file extensions that are TLDs ("main.py").
@@ -345,6 +347,38 @@ deutschland germany alemania alemanha österreich austria schweiz berlin münche
 madrid barcelona lisboa paris london londres nyc la miami texas california florida canada europe
 europa asia america américa latam
 """
+
+# A place under its own country's TLD is that place's site, not a clause ending: the city
+# and country portals ("berlin.de", "paris.fr", "madrid.es", "canada.ca", "barcelona.cat").
+# Under any other word TLD the place still ends a clause ("México.no hay").
+PLACE_TLDS: dict[str, frozenset[str]] = {
+    place: _words(tlds)
+    for places, tlds in (
+        ("usa us nyc miami texas california florida", "us"),
+        ("méxico mexico", "mx"),
+        ("españa espanha spain madrid", "es"),
+        ("barcelona", "es cat"),
+        ("brasil brazil", "br"),
+        ("colombia", "co"),
+        ("argentina", "ar"),
+        ("chile", "cl"),
+        ("peru perú", "pe"),
+        ("venezuela", "ve"),
+        ("ecuador", "ec"),
+        ("bolivia", "bo"),
+        ("uruguay", "uy"),
+        ("portugal lisboa", "pt"),
+        ("indonesia jakarta bali bandung surabaya", "id"),
+        ("deutschland germany alemania alemanha berlin münchen hamburg köln", "de"),
+        ("österreich austria", "at"),
+        ("schweiz", "ch"),
+        ("paris", "fr"),
+        ("london londres", "uk"),
+        ("canada", "ca"),
+        ("europe europa", "eu"),
+    )
+    for place in _words(places)
+}
 
 COMMON_WORDS: frozenset[str] = (
     _words(_EN)

@@ -28,8 +28,9 @@ def register(app: typer.Typer) -> None:
         top: Annotated[Optional[int], typer.Option("--top", min=1, help="The N most mentioned.",
                                                    show_default=False)] = None,
         fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
-        video: Annotated[Optional[str], typer.Option("--video", metavar="ID", help="Only this video's comments.",
-                                                     show_default=False)] = None,
+        video: Annotated[Optional[str], typer.Option(
+            "--video", metavar="ID", show_default=False,
+            help="Only this video's comments: mentions, first/last seen and the sample all come from them.")] = None,
     ) -> None:
         """The harvested domains: comments mentioning each, distinct videos, first and last seen.
 
@@ -41,7 +42,8 @@ def register(app: typer.Typer) -> None:
             raise errors.BadInput(f"--video {video!r} is not a TikTok video id")
         store = c.store()
         cutoff = store.now() - dt.timedelta(seconds=parse_duration(since, "--since")) if since else None
-        rows = domains_store.report(store, since=cutoff, top=top, video_id=int(video) if video else None)
+        video_id = int(video) if video is not None else None
+        rows = domains_store.report(store, since=cutoff, top=top, video_id=video_id)
         items = [{"domain": r["domain"], "mentions": r["mentions"], "videos": r["videos"],
                   "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"])} for r in rows]
         if c.json or fmt == "json":
@@ -52,8 +54,9 @@ def register(app: typer.Typer) -> None:
             for item in items:
                 writer.writerow({k: console.safe(v) if isinstance(v, str) else v for k, v in item.items()})
         else:
-            samples = domains_store.samples(store, [i["domain"] for i in items])
-            title = f"domains{' since ' + since if since else ''} ({len(items)})"
+            samples = domains_store.samples(store, [i["domain"] for i in items], video_id=video_id)
+            title = (f"domains{' of video ' + str(video_id) if video_id is not None else ''}"
+                     f"{' since ' + since if since else ''} ({len(items)})")
             console.show(console.table(title, ["domain", "mentions", "videos", "first seen", "last seen",
                                                "sample comment"],
                                        [[i["domain"], i["mentions"], i["videos"], i["first_seen"], i["last_seen"],

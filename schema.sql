@@ -6,6 +6,8 @@ CREATE TABLE IF NOT EXISTS api_usage (
 	source VARCHAR(16) NOT NULL, 
 	requests INTEGER DEFAULT '0' NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	discovery_requests INTEGER DEFAULT '0' NOT NULL, 
+	harvesting_requests INTEGER DEFAULT '0' NOT NULL, 
 	PRIMARY KEY (day, source)
 );
 
@@ -28,6 +30,30 @@ CREATE TABLE IF NOT EXISTS dead_letter_queue (
 CREATE INDEX IF NOT EXISTS ix_dlq_status ON dead_letter_queue (status, created_at);
 
 CREATE UNIQUE INDEX IF NOT EXISTS ux_dlq_open_item ON dead_letter_queue (job_type, item_key) WHERE status = 'pending';
+
+CREATE TABLE IF NOT EXISTS discovery_scans (
+	fingerprint VARCHAR(32) NOT NULL, 
+	day VARCHAR(10) NOT NULL, 
+	source VARCHAR(16) NOT NULL, 
+	query TEXT DEFAULT '{}' NOT NULL, 
+	state VARCHAR(16) DEFAULT 'pending' NOT NULL, 
+	passes INTEGER DEFAULT '0' NOT NULL, 
+	pages INTEGER DEFAULT '0' NOT NULL, 
+	candidates INTEGER DEFAULT '0' NOT NULL, 
+	promoted INTEGER DEFAULT '0' NOT NULL, 
+	new_videos INTEGER DEFAULT '0' NOT NULL, 
+	restarts INTEGER DEFAULT '0' NOT NULL, 
+	cursor BIGINT, 
+	search_id TEXT, 
+	pass_started_at TIMESTAMP WITHOUT TIME ZONE, 
+	claimed_by BIGINT, 
+	claim_expires_at TIMESTAMP WITHOUT TIME ZONE, 
+	completed_at TIMESTAMP WITHOUT TIME ZONE, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	PRIMARY KEY (fingerprint, day)
+);
+
+CREATE INDEX IF NOT EXISTS ix_discovery_scans_day ON discovery_scans (day);
 
 CREATE TABLE IF NOT EXISTS domains (
 	domain VARCHAR(253) NOT NULL, 
@@ -104,6 +130,8 @@ CREATE TABLE IF NOT EXISTS videos (
 	claim_expires_at TIMESTAMP WITHOUT TIME ZONE, 
 	harvested_at TIMESTAMP WITHOUT TIME ZONE, 
 	comment_pages INTEGER DEFAULT '0' NOT NULL, 
+	comment_cursor BIGINT, 
+	comment_count BIGINT, 
 	last_error TEXT, 
 	PRIMARY KEY (id)
 );

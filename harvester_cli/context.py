@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvester_cli import errors, settings as settings_mod
+from harvester_cli.settings import redact_url
 from harvester_cli.runtime import reaper
 from harvester_cli.runtime import slots as slots_mod
 from harvester_cli.store import config as config_store
 from harvester_cli.store import engine as engine_mod
+from harvester_cli.store import schema
 from harvester_cli.store.base import Store
 
 
@@ -21,6 +23,9 @@ class Context:
     json: bool = False
     verbose: bool = False
     quiet: bool = False
+    #: set by `init` and the job commands: they may create a store that does not exist yet;
+    #: every other command refuses a missing store (a mistyped path must not start an empty one)
+    creates_store: bool = False
     _base: settings_mod.Settings | None = field(default=None, repr=False)
     _settings: settings_mod.Settings | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
@@ -36,13 +41,34 @@ class Context:
         return self._base
 
     def store(self) -> Store:
-        """The store, its schema created if missing; runs whose process died are reaped first."""
+        """The store at this code's schema version; runs whose process died are reaped first.
+
+        A store behind or ahead of this code is refused (exit 2: `harvester init` upgrades);
+        a missing one is created only where `creates_store` is set.
+        """
         if self._store is None:
-            store = Store.open(self.base_settings().database_url)
-            engine_mod.create_schema(store.engine)
+            url = self.base_settings().database_url
+            store = Store.open(url, must_exist=not self.creates_store)
+            try:
+                if self.creates_store and schema.inspect(store.engine).status == "missing":
+                    schema.upgrade(store.engine)
+                schema.require_current(store.engine, redact_url(url))
+            except BaseException:
+                store.dispose()
+                raise
             self._store = store
             reaper.reap(store, self.settings(), self.slots())
         return self._store
+
+    def init_store(self) -> tuple[Store, "schema.UpgradeResult"]:
+        """`harvester init`: create the store at head or upgrade it, then open it as usual."""
+        url = self.base_settings().database_url
+        store = Store.open(url)
+        try:
+            result = schema.upgrade(store.engine)
+        finally:
+            store.dispose()
+        return self.store(), result
 
     def settings(self) -> settings_mod.Settings:
         """Every setting, with `system_config` overrides applied."""

@@ -61,6 +61,18 @@ def db_url(request, tmp_path):
         admin.dispose()
 
 
+def init_store(url: str) -> None:
+    """What `harvester init` does: tests that use a store start after it."""
+    from harvester_cli.store import engine
+    from harvester_cli.store.base import Store
+
+    s = Store.open(url)
+    try:
+        engine.create_schema(s.engine)
+    finally:
+        s.dispose()
+
+
 @pytest.fixture
 def store(db_url):
     from harvester_cli.store import engine
@@ -93,6 +105,7 @@ def cli(db_url, monkeypatch, tmp_path):
 
     monkeypatch.setenv("HARVESTER_DATABASE_URL", db_url)
     monkeypatch.setenv("HARVESTER_LOCK_DIR", str(tmp_path / "locks"))
+    init_store(db_url)
     runner = CliRunner()
 
     def invoke(*args: str, env: dict | None = None, input: str | None = None):
@@ -109,6 +122,7 @@ def harvester_cmd() -> list[str]:
 @pytest.fixture
 def proc_env(db_url, tmp_path):
     """Environment for separate `harvester` processes."""
+    init_store(db_url)
     env = {k: v for k, v in os.environ.items() if not _is_ours(k)}
     env.update({"HARVESTER_DATABASE_URL": db_url, "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
                 "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})

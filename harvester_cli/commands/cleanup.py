@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import context, finish, run
+from harvester_cli.commands.common import context, job_context, finish, run
 from harvester_cli.services import cleanup as cleanup_service
 
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
         Crontab: 0 2 * * 0  harvester -q cleanup
         """
-        c = context(ctx)
+        c = job_context(ctx)
         keep = days or c.settings()["HARVESTER_RETENTION_DAYS"]
         store = c.store()
         cutoff = cleanup_service.cutoff_for(store, keep)

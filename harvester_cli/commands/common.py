@@ -18,6 +18,13 @@ def context(ctx: typer.Context) -> Context:
     return ctx.find_root().obj
 
 
+def job_context(ctx: typer.Context) -> Context:
+    """The context of a job command (and `init`): it may create a store that does not exist."""
+    c = context(ctx)
+    c.creates_store = True
+    return c
+
+
 def who() -> str:
     try:
         return os.environ.get("SUDO_USER") or getpass.getuser()

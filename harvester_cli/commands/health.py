@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context
+from harvester_cli.commands.common import context, job_context
 from harvester_cli.runtime import runner
 from harvester_cli.services import health as health_service
 
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
         Crontab: */5 * * * *  harvester -q health --notify
         """
-        c = context(ctx)
+        c = job_context(ctx)
         settings = c.settings()
         url = settings["HARVESTER_ALERT_WEBHOOK_URL"] if notify else None
         if notify and not url:

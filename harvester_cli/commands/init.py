@@ -19,7 +19,11 @@ def register(app: typer.Typer) -> None:
             "--dialect", metavar="sqlite|postgresql",
             help="Dialect of --print-sql (default: that of the database URL).", show_default=False)] = None,
     ) -> None:
-        """Create or upgrade the schema (idempotent). Run it once after install.
+        """Create or upgrade the schema (idempotent). Run it after install and after every upgrade.
+
+        A new store is created at the current schema; an older one is upgraded in one
+        transaction (back it up first: README "Upgrading"). Every other command refuses a store
+        that is not at this version's schema.
 
         Example: harvester init && harvester --database-url postgresql+psycopg://user@db/harvester init
         """
@@ -30,9 +34,11 @@ def register(app: typer.Typer) -> None:
             return
         if dialect:
             raise errors.BadInput("--dialect only applies with --print-sql")
-        store = c.store()  # opening creates what is missing
+        store, result = c.init_store()
         url = redact_url(c.base_settings().database_url)
         if c.json:
-            console.print_json({"database": url, "dialect": store.dialect, "ok": True})
+            console.print_json({"database": url, "dialect": store.dialect, "ok": True,
+                                "revision_before": result.before, "revision": result.after,
+                                "changed": result.changed, "action": result.describe()})
         elif not c.quiet:
-            console.line(f"schema ready in {url} ({store.dialect})")
+            console.line(f"{result.describe()} in {url} ({store.dialect})")

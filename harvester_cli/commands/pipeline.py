@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context, finish
+from harvester_cli.commands.common import context, finish, job_context
 from harvester_cli.services import pipeline
 
 VideoIds = Annotated[Optional[List[str]], typer.Option(
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
 
         Crontab: */10 * * * *  harvester -q discover
         """
-        result = pipeline.run_discovery(context(ctx), limit=limit, force_refresh=force_refresh,
+        result = pipeline.run_discovery(job_context(ctx), limit=limit, force_refresh=force_refresh,
                                         video_ids=_ids(video_id))
         finish(ctx, result)
 
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
 
         Crontab: */5 * * * *  harvester -q harvest
         """
-        c = context(ctx)
+        c = job_context(ctx)
         from harvester_cli.store import queues
 
         total = limit or queues.depths(c.store())["videos_queued"]
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
 
         Crontab: */5 * * * *  harvester -q extract
         """
-        c = context(ctx)
+        c = job_context(ctx)
         from harvester_cli.store import mentions
 
         total = limit or mentions.pending_count(c.store())
@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
         The exit code is the worst of the three (a skipped step does not stop the next one,
         except the kill switch).
         """
-        c = context(ctx)
+        c = job_context(ctx)
         results = []
         for step in (lambda: pipeline.run_discovery(c, limit=limit),
                      lambda: pipeline.run_harvesting(c, limit=limit),

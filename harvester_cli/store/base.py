@@ -27,8 +27,8 @@ class Store:
         self.clock = clock
 
     @classmethod
-    def open(cls, url: str, clock: Callable[[], dt.datetime] = utcnow) -> "Store":
-        return cls(engine_mod.make_engine(url), clock)
+    def open(cls, url: str, clock: Callable[[], dt.datetime] = utcnow, *, must_exist: bool = False) -> "Store":
+        return cls(engine_mod.make_engine(url, must_exist=must_exist), clock)
 
     @property
     def dialect(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from harvester_cli import errors
@@ -27,8 +27,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
-    """Build an engine and prove it can connect; a bad URL raises StoreUnavailable (exit 2)."""
+def make_engine(url: str, *, must_exist: bool = False) -> Engine:
+    """Build an engine and prove it can connect; a bad URL raises StoreUnavailable (exit 2).
+
+    `must_exist`: a SQLite file that does not exist is refused instead of created (a typo in
+    the path must not silently start an empty store).
+    """
     shown = redact_url(url)
     try:
         parsed = make_url(url)
@@ -48,6 +52,12 @@ def make_engine(url: str) -> Engine:
             if not path.parent.exists():
                 raise errors.StoreUnavailable(
                     f"database directory {path.parent} does not exist; create it or fix HARVESTER_DATABASE_URL"
+                )
+            if must_exist and not path.exists():
+                where = "" if path.is_absolute() else f" (a relative path: relative to the working directory {Path.cwd()})"
+                raise errors.StoreUnavailable(
+                    f"no store at {path}{where}; run `harvester init` to create it, or fix "
+                    "HARVESTER_DATABASE_URL / --database-url (use an absolute path: sqlite:////var/lib/harvester/harvester.db)"
                 )
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
@@ -103,21 +113,11 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_schema(engine: Engine) -> list[str]:
-    """Create missing tables and indexes (idempotent). Returns the names of tables created."""
-    try:
-        with engine.connect() as conn:
-            existing = set(engine.dialect.get_table_names(conn))
-        if all(t.name in existing for t in tables.metadata.sorted_tables):
-            return []
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                # several hosts running `init` (or their first job) at once create it once
-                conn.execute(text("SELECT pg_advisory_xact_lock(4802134)"))
-            tables.metadata.create_all(conn, checkfirst=True)
-        return [t.name for t in tables.metadata.sorted_tables if t.name not in existing]
-    except SQLAlchemyError as exc:
-        raise errors.StoreUnavailable(f"cannot create the schema: {exc.__class__.__name__}: {exc}") from None
+def create_schema(engine: Engine):
+    """Create the schema at head, or upgrade it (idempotent): `harvester init`'s work."""
+    from harvester_cli.store import schema
+
+    return schema.upgrade(engine)
 
 
 def schema_sql(dialect_name: str) -> str:

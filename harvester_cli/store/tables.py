@@ -50,7 +50,13 @@ videos = Table(
     Column("claimed_by", BigInteger),
     Column("claim_expires_at", DateTime),
     Column("harvested_at", DateTime),
+    # comment pages stored so far; with comment_cursor (where the next page starts, NULL: at
+    # the first) a stopped harvest resumes where it stopped, written with each page's comments
     Column("comment_pages", Integer, nullable=False, server_default="0"),
+    Column("comment_cursor", BigInteger),
+    # comments the source reported when the video was last seen by discovery (NULL: unknown);
+    # the harvest queue skips 0 and, in `yield` order, takes the most promising first
+    Column("comment_count", BigInteger),
     Column("last_error", Text),
     Index("ix_videos_harvest_queue", "harvest_state", "discovered_at"),
     Index("ix_videos_claimed_by", "claimed_by"),
@@ -177,5 +183,37 @@ api_usage = Table(
     Column("source", String(16), primary_key=True),
     Column("requests", Integer, nullable=False, server_default="0"),
     Column("updated_at", DateTime, nullable=False),
+    # the share of `requests` each job type reserved (the budget split between them)
+    Column("discovery_requests", Integer, nullable=False, server_default="0"),
+    Column("harvesting_requests", Integer, nullable=False, server_default="0"),
+)
+
+# The discovery ledger: what was scanned of each query (its fingerprint) for each UTC day.
+# state: pending (never scanned) -> partial (a scan stopped part way: cursor/search_id say
+# where it resumes) -> complete (paged to the end, before the day settled: scanned once more
+# after HARVESTER_DISCOVERY_SETTLE_HOURS) -> settled (paged to the end after it settled:
+# never queried again). A run claims a day with a lease, so hosts scan different days.
+discovery_scans = Table(
+    "discovery_scans",
+    metadata,
+    Column("fingerprint", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("query", Text, nullable=False, server_default="{}"),
+    Column("state", String(16), nullable=False, server_default="pending"),
+    Column("passes", Integer, nullable=False, server_default="0"),
+    Column("pages", Integer, nullable=False, server_default="0"),
+    Column("candidates", Integer, nullable=False, server_default="0"),
+    Column("promoted", Integer, nullable=False, server_default="0"),
+    Column("new_videos", Integer, nullable=False, server_default="0"),
+    Column("restarts", Integer, nullable=False, server_default="0"),
+    Column("cursor", BigInteger),
+    Column("search_id", Text),
+    Column("pass_started_at", DateTime),
+    Column("claimed_by", BigInteger),
+    Column("claim_expires_at", DateTime),
+    Column("completed_at", DateTime),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_discovery_scans_day", "day"),
 )
 

@@ -7,6 +7,7 @@ from harvester_cli.store import engine, tables
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_TABLES = {"videos", "comments", "domains", "domain_mentions", "job_status", "system_logs",
                    "system_config", "dead_letter_queue", "api_usage"}
+ADDED_TABLES = {"discovery_scans"}
 
 
 def test_schema_sql_is_generated_from_the_tables(cli):
@@ -37,7 +38,7 @@ def test_init_twice_creates_every_contract_table(cli, db_url):
     names = set(inspect(e).get_table_names())
     e.dispose()
     assert CONTRACT_TABLES <= names
-    assert {t.name for t in tables.metadata.sorted_tables} == CONTRACT_TABLES
+    assert {t.name for t in tables.metadata.sorted_tables} == CONTRACT_TABLES | ADDED_TABLES
 
 
 def test_sqlite_engine_uses_wal_and_foreign_keys(tmp_path):

@@ -1,0 +1,201 @@
+"""The first release's schema (commit c421b70), frozen here as it was.
+
+A store made by the first release has these tables and no version table: `harvester init`
+stamps it with this revision, then upgrades it. A new store is created at head directly.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-29
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+TikTokId = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()  # the first release's tables, never to change
+
+# A BIGINT primary key that SQLite still treats as its rowid alias.
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+# A TikTok id (64-bit, given, never generated) as primary key: BIGINT, and INTEGER on SQLite
+# so that the id is the rowid. A BIGINT key would be a second index beside the rowid, with
+# the rows stored in insertion order: every claim of the next pending comments by id (and
+# every foreign-key check) then went through that index to pages all over the table.
+TikTokId = BigInteger().with_variant(Integer(), "sqlite")
+
+videos = Table(
+    "videos",
+    metadata,
+    Column("id", TikTokId, primary_key=True, autoincrement=False),
+    Column("source", String(16), nullable=False),
+    Column("username", Text),
+    Column("description", Text),
+    Column("hashtags", Text, nullable=False, server_default="[]"),
+    Column("region_code", String(8)),
+    Column("video_tag", Text),
+    Column("created_at", DateTime),
+    Column("promoted_reason", Text, nullable=False),
+    Column("discovered_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    # the harvest work queue: queued -> in_progress -> done | failed
+    Column("harvest_state", String(16), nullable=False, server_default="queued"),
+    Column("harvest_attempts", Integer, nullable=False, server_default="0"),
+    Column("claimed_by", BigInteger),
+    Column("claim_expires_at", DateTime),
+    Column("harvested_at", DateTime),
+    Column("comment_pages", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Index("ix_videos_harvest_queue", "harvest_state", "discovered_at"),
+    Index("ix_videos_claimed_by", "claimed_by"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", TikTokId, primary_key=True, autoincrement=False),
+    Column("video_id", BigInteger, ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_comment_id", BigInteger),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("like_count", BigInteger),
+    Column("reply_count", BigInteger),
+    Column("created_at", DateTime),
+    Column("harvested_at", DateTime, nullable=False),
+    # The extraction work queue: extracted_at IS NULL means pending. A batch is claimed by
+    # the transaction that extracts it (row locks with SKIP LOCKED on PostgreSQL, the write
+    # lock on SQLite), so a crash leaves nothing half-written and nothing claimed.
+    Column("extracted_at", DateTime),
+    Index("ix_comments_video", "video_id"),
+    Index("ix_comments_pending", "id", sqlite_where=text("extracted_at IS NULL"),
+          postgresql_where=text("extracted_at IS NULL")),
+    Index("ix_comments_harvested_at", "harvested_at"),
+)
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("first_extracted_at", DateTime, nullable=False),
+)
+
+domain_mentions = Table(
+    "domain_mentions",
+    metadata,
+    Column("comment_id", BigInteger, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("domain", String(253), ForeignKey("domains.domain"), primary_key=True),
+    Column("video_id", BigInteger, nullable=False),
+    Column("written", Text, nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+    Index("ix_domain_mentions_domain", "domain", "seen_at"),
+    Index("ix_domain_mentions_video", "video_id"),
+    Index("ix_domain_mentions_seen", "seen_at"),
+)
+
+job_status = Table(
+    "job_status",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("job_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("heartbeat_at", DateTime),
+    Column("deadline_at", DateTime),
+    Column("host", String(255)),
+    Column("pid", Integer),
+    Column("slot", Integer),
+    Column("token", String(64)),
+    Column("lock_ref", Text),
+    Column("params", Text),
+    Column("items_ok", Integer, nullable=False, server_default="0"),
+    Column("items_failed", Integer, nullable=False, server_default="0"),
+    Column("duration_seconds", Float),
+    Column("error_type", String(64)),
+    Column("error", Text),
+    Index("ix_job_status_type_started", "job_type", "started_at"),
+    Index("ix_job_status_status", "status"),
+)
+
+system_logs = Table(
+    "system_logs",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("job_type", String(16)),
+    Column("run_id", BigInteger),
+    Column("event", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("details", Text),
+    Index("ix_system_logs_created", "created_at"),
+)
+
+system_config = Table(
+    "system_config",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("description", Text),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(128)),
+)
+
+dead_letter_queue = Table(
+    "dead_letter_queue",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("job_type", String(16), nullable=False),
+    Column("item_key", String(128), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("error_type", String(64)),
+    Column("error", Text),
+    Column("run_id", BigInteger),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Index("ix_dlq_status", "status", "created_at"),
+    Index(
+        "ux_dlq_open_item", "job_type", "item_key", unique=True,
+        sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+    ),
+)
+
+api_usage = Table(
+    "api_usage",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("source", String(16), primary_key=True),
+    Column("requests", Integer, nullable=False, server_default="0"),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+
+
+def upgrade() -> None:
+    metadata.create_all(op.get_bind(), checkfirst=True)
+
+
+def downgrade() -> None:
+    metadata.drop_all(op.get_bind(), checkfirst=True)

@@ -57,8 +57,7 @@ def evaluate(store: Store, settings) -> list[Check]:
     checks: list[Check] = []
     ks = killswitch.status(store)
     checks.append(Check("kill_switch_active", not ks["active"], "critical",
-                        f"kill switch is active since {ks['changed_at']} (by {ks['requested_by']}): {ks['reason']}"
-                        if ks["active"] else "kill switch is off", ks["active"], False))
+                        f"kill switch is {killswitch.describe(ks)}", ks["active"], False))
 
     last = runs.last_success(store)
     first_run = _first_run_at(store)

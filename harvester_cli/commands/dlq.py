@@ -28,7 +28,7 @@ def list_(
         return
     console.show(console.table(None, ["id", "job type", "item", "status", "attempts", "error", "created (UTC)"],
                                [[i["id"], i["job_type"], i["item_key"], i["status"], i["attempts"],
-                                 f"{i['error_type']}: {i['error']}", i["created_at"]] for i in items],
+                                 _error(i), i["created_at"]] for i in items],
                                console.STATUS_STYLES))
 
 
@@ -41,7 +41,16 @@ def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID"
         console.print_json(item)
         return
     console.show(console.table(f"dead-letter item {item_id}", ["field", "value"],
-                               [[k, console.to_json(v) if k == "payload" else v] for k, v in item.items()]))
+                               [[k, v] for k, v in item.items() if k != "payload"], console.STATUS_STYLES))
+    # The payload as indented JSON, one terminal line per JSON line (its strings keep their
+    # escapes, so nothing in it reaches the terminal unescaped).
+    console.line("payload (replayed by `harvester dlq retry`):")
+    for text in console.to_json(item["payload"]).splitlines():
+        console.line(text)
+
+
+def _error(item: dict) -> str:
+    return ": ".join(str(part) for part in (item["error_type"], item["error"]) if part)
 
 
 @app.command("retry")
@@ -80,7 +89,10 @@ def discard(
     ctx: typer.Context,
     item_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Items to give up on.")],
 ) -> None:
-    """Give up on items: they stop counting as pending and are never replayed."""
+    """Give up on pending items: they stop counting as pending and are never replayed.
+
+    An id that is already resolved or discarded is bad input (exit 2) and nothing is discarded.
+    """
     c = context(ctx)
     n = dlq_service.discard(c.store(), item_ids, by=who())
     if c.json:

@@ -26,15 +26,34 @@ def show(store: Store, item_id: int) -> dict[str, Any]:
     return item
 
 
+OPEN = ("pending", "retrying")
+
+
 def _require(store: Store, ids: list[int]) -> list[dict[str, Any]]:
-    items = [show(store, i) for i in ids]
+    items = [show(store, i) for i in dict.fromkeys(ids)]
     return items
 
 
+def _refuse_closed(items: list[dict[str, Any]], action: str) -> None:
+    """Bad input (exit 2) when any named item is already resolved or discarded; nothing changes."""
+    closed = [i for i in items if i["status"] not in OPEN]
+    if not closed:
+        return
+    if len(closed) == 1:
+        what = f"dead-letter item {closed[0]['id']} is already {closed[0]['status']}"
+    else:
+        what = ("dead-letter items " + ", ".join(f"{i['id']} ({i['status']})" for i in closed)
+                + " are already closed")
+    raise errors.BadInput(f"{what}; nothing was {action}; `harvester dlq list --status pending` shows the open ones")
+
+
 def discard(store: Store, ids: list[int], *, by: str | None = None) -> int:
+    """Give up on open items. Naming one that is already resolved or discarded is bad input and
+    discards nothing."""
     items = _require(store, ids)
-    open_ids = [i["id"] for i in items if i["status"] in ("pending", "retrying")]
-    n = dlq_store.set_status(store, open_ids, "discarded", from_statuses=("pending", "retrying"))
+    _refuse_closed(items, "discarded")
+    open_ids = [i["id"] for i in items]
+    n = dlq_store.set_status(store, open_ids, "discarded", from_statuses=OPEN)
     if n:
         logs.write(store, "dlq.discarded", f"discarded dead-letter items {open_ids} ({by or 'unknown'})",
                    level="warning", details={"ids": open_ids})
@@ -48,9 +67,7 @@ def pending_for_retry(store: Store, ids: list[int] | None, *, all_pending: bool)
     if not ids:
         raise errors.BadInput("name dead-letter ids to retry, or use --all")
     items = _require(store, ids)
-    closed = [i["id"] for i in items if i["status"] not in ("pending", "retrying")]
-    if closed:
-        raise errors.BadInput(f"dead-letter items {closed} are already resolved or discarded; nothing to retry")
+    _refuse_closed(items, "retried")
     return items
 
 

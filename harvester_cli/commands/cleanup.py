@@ -14,11 +14,17 @@ def register(app: typer.Typer) -> None:
     def cleanup(
         ctx: typer.Context,
         days: Annotated[Optional[int], typer.Option(
-            "--days", min=1, help="Keep this many days (default: harvester_retention_days, 90).",
+            "--days", min=1, help="Keep this many days, counted back from now (default: "
+            "harvester_retention_days, 90); see above for what a row's age is measured from.",
             show_default=False)] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would go, per table; delete nothing.")] = False,
     ) -> None:
         """Retention cleanup in small batches; never removes pending dead-letter items, running runs or domains.
+
+        --days counts back from now; a row's age is measured from: a comment's harvest time
+        (not when it was posted), its domain mentions going with it; a video's last discovery,
+        once none of its comments is kept; a log event's time; a finished run's start; a
+        resolved or discarded dead-letter item's closing time; an API usage row's UTC day.
 
         Crontab: 0 2 * * 0  harvester -q cleanup
         """

@@ -30,13 +30,16 @@ def list_(ctx: typer.Context) -> None:
 
 @app.command("get")
 def get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting key or variable name.")]) -> None:
-    """One setting's effective value and origin."""
+    """One setting's effective value and origin (system_config, environment, env file or default).
+
+    Example: harvester config get max_concurrent_discovery_jobs   (--json for scripts)
+    """
     c = context(ctx)
     item = config_service.get(c.settings(), key)
     if c.json:
         console.print_json(item)
     else:
-        console.line(item["value"])
+        _render([item])
 
 
 @app.command("set", context_settings={"ignore_unknown_options": True})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -13,17 +15,29 @@ from typer.core import TyperGroup
 
 try:  # typer >= 0.29 vendors click
     from typer._click import exceptions as _click_exc
+    from typer._click.core import ParameterSource
 except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as _click_exc
+    from click.core import ParameterSource
 
 from harvester_cli import __version__, errors
 from harvester_cli import console
 from harvester_cli.context import Context
 from harvester_cli.settings import scrub
 
+#: the root options that every command and group accepts too, before or after its name
+GLOBAL_OPTIONS = {"database_url": "database_url", "env_file": "env_file", "json_output": "json",
+                  "verbose": "verbose", "quiet": "quiet"}
+
 
 class HarvesterGroup(TyperGroup):
-    """Maps every error to one stderr line and its documented exit code."""
+    """Maps every error to one stderr line and its documented exit code, and gives every
+    subcommand the global options."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        globals_ = [p for p in self.params if p.name in GLOBAL_OPTIONS]
+        _add_global_options(self, globals_)
 
     def invoke(self, ctx: typer.Context):
         try:
@@ -41,6 +55,8 @@ class HarvesterGroup(TyperGroup):
             raise typer.Exit(errors.EXIT_FAILED) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # usage errors come before the root callback: their line follows HARVESTER_LOG_FORMAT too
+        console.set_json_lines(_log_format(None) == "json")
         try:
             rv = super().main(args=args, prog_name=prog_name or "harvester", complete_var=complete_var,
                               standalone_mode=False, **extra)
@@ -69,9 +85,122 @@ def _report(ctx: typer.Context, exc: BaseException, unexpected: bool = False) ->
     message = scrub(str(exc), secrets) or type(exc).__name__
     if unexpected:
         message = f"unexpected {type(exc).__name__}: {message} (run with -v for the traceback)"
-    console.error_line(message)
+    trace = None
     if isinstance(root, Context) and root.verbose:
-        console.err().print(scrub("".join(traceback.format_exception(exc)), secrets), markup=False)
+        trace = scrub("".join(traceback.format_exception(exc)), secrets)
+    console.error_line(message, traceback=trace)
+
+
+def _add_global_options(group, options) -> None:
+    """Every command and group below `group` accepts the global options as well; a value given
+    after the subcommand wins over one given before it (see `_apply_global`)."""
+    for command in getattr(group, "commands", {}).values():
+        taken = {opt for param in command.params for opt in param.opts + param.secondary_opts}
+        for option in options:
+            if taken.isdisjoint(option.opts + option.secondary_opts):
+                twin = copy.copy(option)
+                twin.expose_value = False  # the command function never sees it
+                twin.envvar = None  # HARVESTER_ENV_FILE is read once, by the root
+                twin.is_eager = False
+                twin.callback = _apply_global
+                command.params.append(twin)
+        _add_global_options(command, options)
+
+
+def _apply_global(ctx: typer.Context, param, value):
+    """A global option given after a subcommand: it updates the root's context."""
+    if ctx.resilient_parsing or ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+        return value
+    context = ctx.find_root().obj
+    if isinstance(context, Context):
+        setattr(context, GLOBAL_OPTIONS[param.name], value)
+        if param.name in ("database_url", "env_file") and context._store is None:
+            context._base = context._settings = None  # not loaded yet; never stale
+        _configure_logging(context)
+    return value
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Log lines to whatever sys.stderr is now (the CLI test runner swaps it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+class _JsonFormatter(logging.Formatter):
+    """HARVESTER_LOG_FORMAT=json: one object a line (`ts`, `level`, `event`, `message`, and
+    `job_type`, `run_id` where the record carries them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = {"ts": console.timestamp(record.created), "level": record.levelname.lower(),
+                  "event": getattr(record, "event", None) or "log", "message": record.getMessage(),
+                  "job_type": getattr(record, "job_type", None), "run_id": getattr(record, "run_id", None),
+                  "logger": record.name}
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            fields["traceback"] = record.exc_text
+        return console.json_log_line(fields)
+
+
+_TEXT_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+_stderr_handler = _StderrHandler()
+
+
+def _log_format(env_file: Path | None) -> str:
+    """HARVESTER_LOG_FORMAT from the environment or the env file, before any other setting is read.
+
+    An unreadable env file or a bad value means text here; loading the settings reports it."""
+    from harvester_cli import settings as settings_mod
+
+    raw = os.environ.get("HARVESTER_LOG_FORMAT", "")
+    if not raw:
+        path = env_file or os.environ.get("HARVESTER_ENV_FILE") or (".env" if Path(".env").is_file() else None)
+        if path:
+            try:
+                raw = settings_mod.read_env_file(Path(path)).get("HARVESTER_LOG_FORMAT", "")
+            except errors.HarvesterError:
+                raw = ""
+    try:
+        return settings_mod.BY_ENV["HARVESTER_LOG_FORMAT"].parse(raw) if raw else "text"
+    except ValueError:
+        return "text"
+
+
+def _configure_logging(context: Context) -> None:
+    """Levels, the stderr handler and its format; run again when an option after the subcommand
+    changes -v, -q or the env file."""
+    verbose, json_lines = context.verbose, _log_format(context.env_file) == "json"
+    console.set_json_lines(json_lines)
+    root_logger = logging.getLogger()
+    if _stderr_handler not in root_logger.handlers:
+        root_logger.addHandler(_stderr_handler)
+    _stderr_handler.setFormatter(_JsonFormatter() if json_lines else _TEXT_FORMAT)
+    root_logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    for noisy in ("httpx", "httpcore", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    # psycopg reports a lost connection with multi-line warnings; the one error line says it
+    logging.getLogger("psycopg").setLevel(logging.DEBUG if verbose else logging.ERROR)
+    # SQLAlchemy's pool logs a traceback when it cannot reset a connection the server dropped;
+    # the error itself reaches the error boundary as one line
+    logging.getLogger("sqlalchemy").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    # system_logs events (store/logs.py) go to stderr as JSON lines for a log shipper; with text
+    # logs they stay in the store (`harvester logs`)
+    events = logging.DEBUG if verbose else logging.WARNING if context.quiet else logging.INFO
+    logging.getLogger("harvester.events").setLevel(events if json_lines else logging.CRITICAL + 1)
+    logging.captureWarnings(json_lines)  # Python warnings become log lines too
+    _scrub_logs.context = context
+    for handler in root_logger.handlers:
+        if _scrub_logs not in handler.filters:
+            handler.addFilter(_scrub_logs)
 
 
 class _ScrubSecrets(logging.Filter):
@@ -134,21 +263,10 @@ def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
-    """Global options; the settings are read lazily by the command that needs them."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
-    # psycopg reports a lost connection with multi-line warnings; the one error line says it
-    logging.getLogger("psycopg").setLevel(logging.DEBUG if verbose else logging.ERROR)
-    # SQLAlchemy's pool logs a traceback when it cannot reset a connection the server dropped;
-    # the error itself reaches the error boundary as one line
-    logging.getLogger("sqlalchemy").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    """Global options (also accepted after the command); the settings are read lazily by the
+    command that needs them."""
     context = Context(database_url=database_url, env_file=env_file, json=json_output, verbose=verbose, quiet=quiet)
-    _scrub_logs.context = context
-    for handler in logging.getLogger().handlers:
-        if _scrub_logs not in handler.filters:
-            handler.addFilter(_scrub_logs)
+    _configure_logging(context)
     ctx.obj = context
     ctx.call_on_close(context.close)
 

@@ -108,11 +108,60 @@ def line(text: str, style: str = "") -> None:
 
 
 def warn_line(text: str, style: str = "yellow") -> None:
+    if _json_lines:
+        write_json_line({"level": "error" if style == "red" else "warning", "event": "command.warning",
+                         "message": text})
+        return
     prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
     err().print(Text(prefix + safe(text), style=style), soft_wrap=True)
 
 
-def error_line(message: str) -> None:
-    """The one line an error gets: never wrapped, never markup; timestamped when logged (cron)."""
+def error_line(message: str, traceback: str | None = None) -> None:
+    """The one line an error gets: never wrapped, never markup; timestamped when logged (cron).
+
+    With HARVESTER_LOG_FORMAT=json it is one JSON object, the traceback (with -v) inside it."""
+    if _json_lines:
+        fields = {"level": "error", "event": "error", "message": message}
+        if traceback:
+            fields["traceback"] = traceback
+        write_json_line(fields)
+        return
     prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
     err().print(Text(prefix + "error: " + safe(message), style="red"), soft_wrap=True)
+    if traceback:
+        err().print(traceback, markup=False)
+
+
+# HARVESTER_LOG_FORMAT=json: every line on stderr is one JSON object (set by the app at start-up)
+_json_lines = False
+
+
+def set_json_lines(on: bool) -> None:
+    global _json_lines
+    _json_lines = on
+
+
+def json_lines() -> bool:
+    return _json_lines
+
+
+def timestamp(seconds: float | None = None) -> str:
+    """UTC, ISO 8601 with milliseconds: 2025-01-31T23:59:59.123Z."""
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc) if seconds is not None else \
+        dt.datetime.now(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def json_log_line(fields: dict[str, Any]) -> str:
+    """One JSON log line: `ts`, `level`, `event`, `message` first, then the rest; never a raw
+    control character or bidi override (escaped as \\uXXXX)."""
+    record = {"ts": fields.get("ts") or timestamp(), "level": fields.get("level", "info"),
+              "event": fields.get("event") or "log", "message": str(fields.get("message", ""))}
+    record.update({k: v for k, v in fields.items() if k not in record and v is not None})
+    text = json.dumps(record, ensure_ascii=False, default=_json_default, separators=(",", ":"))
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def write_json_line(fields: dict[str, Any]) -> None:
+    sys.stderr.write(json_log_line(fields) + "\n")
+    sys.stderr.flush()

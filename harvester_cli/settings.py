@@ -19,6 +19,7 @@ from harvester_cli import errors
 SOURCES = ("tiktok", "worker", "files")
 LOCK_BACKENDS = ("file", "postgres")
 JOB_TYPES = ("discovery", "harvesting", "extraction", "health", "cleanup")
+LOG_FORMATS = ("text", "json")
 REDACTED = "********"
 
 
@@ -174,6 +175,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_ALERT_SUCCESS_MIN_RUNS", "5", _int(1), "runs needed before the success rate alerts"),
     Setting("HARVESTER_ALERT_DLQ_PENDING", "10", _int(1), "alert: this many pending dead-letter items"),
     Setting("HARVESTER_ALERT_BUDGET_PERCENT", "90", _float(0, 100), "alert: this share of the daily budget spent"),
+    # cron monitoring (healthchecks.io ping protocol): ping URLs carry the check's secret, so they
+    # come from the environment or env file only and are redacted like every secret
+    Setting("HARVESTER_PING_URL", None, _http_url,
+            "cron-monitor ping URL for every job type (healthchecks.io protocol)", secret=True, runtime=False),
+    *(Setting(f"HARVESTER_PING_URL_{job.upper()}", None, _http_url,
+              f"cron-monitor ping URL for {job} runs (wins over HARVESTER_PING_URL)", secret=True, runtime=False)
+      for job in JOB_TYPES),
+    Setting("HARVESTER_PING_TIMEOUT_SECONDS", "5", _float(0.1, 60),
+            "longest a monitoring ping may delay a run, seconds"),
+    Setting("HARVESTER_LOG_FORMAT", "text", _choice(LOG_FORMATS),
+            "stderr log lines: text, or json (one object a line)", runtime=False),
 )
 
 BY_ENV = {s.env: s for s in SETTINGS}

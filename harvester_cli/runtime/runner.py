@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from harvester_cli import errors
-from harvester_cli.runtime import killswitch, reaper
+from harvester_cli.runtime import killswitch, pings, reaper
 from harvester_cli.runtime.retry import RetryPolicy
 from harvester_cli.runtime.slots import SlotBackend
 from harvester_cli.store import claims, logs, runs
@@ -144,7 +144,9 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
                             error_type=error_type)
         logs.write(store, "job.skipped", f"{job_type} run {run_id} skipped: {message}", level="warning",
                    job_type=job_type, run_id=run_id)
-        return RunResult(run_id, job_type, "skipped", exit_code=code, message=message)
+        result = RunResult(run_id, job_type, "skipped", exit_code=code, message=message)
+        pings.for_run(settings, job_type, None, secrets).finish(store, result)  # cron monitor: /3, /4
+        return result
 
     ks = killswitch.status(store) if check_kill_switch else {"active": False}
     if ks["active"]:
@@ -170,6 +172,8 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
     ctx.check_kill_switch = check_kill_switch
     ctx.log("job.started", f"{job_type} run {run_id} started on {host} pid {pid} slot {slot.number}",
             details={"params": params})
+    ping = pings.for_run(settings, job_type, token, secrets)  # cron monitor: /start now, the outcome at the end
+    ping.start()
     beat = _Heartbeat(ctx, settings["HARVESTER_HEARTBEAT_SECONDS"], slot)
     restore = _install_signal_handlers(ctx) if handle_signals else None
     status, error, error_type, exit_code, message = "succeeded", None, None, errors.EXIT_OK, ""
@@ -208,10 +212,12 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
                 + (f"; {error}" if error else ""), level=level)
     finally:
         slot.release()
+    result = RunResult(run_id, job_type, status, ctx.items_ok, ctx.items_failed, time.monotonic() - started,
+                       exit_code, message, ctx.details)
+    ping.finish(store, result)  # after the final state; never raises, bounded by its timeout
     if unexpected is not None:
         raise unexpected
-    return RunResult(run_id, job_type, status, ctx.items_ok, ctx.items_failed, time.monotonic() - started,
-                     exit_code, message, ctx.details)
+    return result
 
 
 class _Heartbeat:

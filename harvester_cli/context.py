@@ -84,6 +84,12 @@ class Context:
             )
         return self._slots
 
+    def state_dir(self) -> Path:
+        """This host's state for this store (the lock files, the cached access token)."""
+        store = self.store()
+        return slots_mod.lock_dir_for(self.settings(), engine_mod.sqlite_path(store.url),
+                                      engine_mod.default_state_dir())
+
     def secrets(self) -> list[str]:
         try:
             return self.base_settings().secrets()

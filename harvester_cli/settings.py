@@ -18,6 +18,7 @@ from harvester_cli import errors
 
 SOURCES = ("tiktok", "worker", "files")
 LOCK_BACKENDS = ("file", "postgres")
+HARVEST_ORDERS = ("yield", "fifo")
 JOB_TYPES = ("discovery", "harvesting", "extraction", "health", "cleanup")
 LOG_FORMATS = ("text", "json")
 REDACTED = "********"
@@ -134,6 +135,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_COMMERCIAL_COUNTRIES", "", _countries,
             "EEA countries for Commercial Content API paid-partnership discovery"),
     Setting("HARVESTER_DAILY_REQUEST_BUDGET", "1000", _int(0), "API requests per UTC day across all runs"),
+    Setting("HARVESTER_DISCOVERY_SETTLE_HOURS", "48", _int(0, 24 * 30),
+            "a day is scanned once more this long after it ended (the API indexes videos late)"),
+    Setting("HARVESTER_DISCOVERY_BUDGET_PERCENT", "25", _float(0, 100),
+            "share of the daily budget discovery may spend while videos wait to be harvested"),
+    Setting("HARVESTER_HARVEST_ORDER", "yield", _choice(HARVEST_ORDERS),
+            "harvest queue order: yield (most expected new comments, then newest) or fifo"),
+    Setting("HARVESTER_EMPTY_VIDEO_DAYS", "7", _int(1, 3650),
+            "a queued video that reported 0 comments is finished as empty this many days after it was posted"),
     Setting("WORKER_WEBHOOK_URL", None, _http_url, "base URL of the worker service"),
     Setting("WORKER_API_KEY", None, _text, "bearer key of the worker service", secret=True, runtime=False),
     Setting("HARVESTER_FILES_DIR", None, _text, "directory with videos.jsonl and comments.jsonl"),

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from harvester_cli import console
 from harvester_cli.commands.common import context
+from harvester_cli.services import budget as budget_service
 from harvester_cli.services import health as health_service
 from harvester_cli.store import queues, runs
 
@@ -25,6 +26,7 @@ def snapshot(store, settings) -> Group:
     failures = [r for r in recent if r["status"] in ("failed", "timed_out", "abandoned")][:8]
     parts = [
         Text(f"harvester - {now:%Y-%m-%d %H:%M:%S} UTC - Ctrl-C quits", style="bold"),
+        Text(console.safe(budget_service.line(budget_service.report(store, settings)))),
         console.table(f"running ({len(running)})", ["id", "type", "host", "pid", "slot", "started", "ok", "failed"],
                       [[r["id"], r["job_type"], r["host"], r["pid"], r["slot"], r["started_at"], r["items_ok"],
                         r["items_failed"]] for r in running]),

@@ -1,4 +1,4 @@
-"""Harvesting: claim queued videos, fetch up to N comment pages each, store them atomically.
+"""Harvesting: claim queued videos, fetch up to N comment pages each, store every page as it comes.
 
 Fetching inside a run is concurrent and bounded (HARVESTER_FETCH_CONCURRENCY): videos are
 harvested in parallel, the pages of one video in order (each needs the previous cursor).
@@ -7,9 +7,14 @@ topped up while videos are in flight (no slot idles until a whole batch is done)
 threads only fetch; the run's own thread writes the results, so a fetch slot does not wait
 for comment writes (SQLite has one writer at a time). (Each request still passes the daily
 budget in `api_usage`, through the source.)
-A video's comments and its `done` mark are written in one transaction, so a crash never
-leaves a video half-harvested. A video that still fails after retries goes to the
-dead-letter queue; the daily quota ends the run cleanly with the rest still queued.
+Each answered page is written in one transaction with the video's cursor and page count, so
+no answered page is thrown away: a run stopped by the kill switch, the quota, its deadline or
+SIGTERM keeps what it received, and the next run fetches only the remaining pages (after
+SIGKILL, at most the pages in flight are fetched again); a crash never leaves half a page.
+The last page's transaction also marks the video done. A video that still fails after retries
+goes to the dead-letter queue (its stored pages stay); the daily quota ends the run cleanly
+with the rest still queued. The queue skips videos that reported 0 comments and, in `yield`
+order (HARVESTER_HARVEST_ORDER), takes the videos with the most expected new comments first.
 """
 
 from __future__ import annotations
@@ -43,40 +48,50 @@ class _Quota:
                 self.hit.set()
 
 
+class _ClaimLost(Exception):
+    """The run no longer holds the video's claim."""
+
+
 @dataclass
 class _Fetched:
-    """What fetching one video gave: its pages, or why it stopped."""
+    """What one step of fetching a video gave: a page, the end of the video, or why it stopped."""
 
     video_id: int
-    pages: int = 0
     comments: list[Comment] = field(default_factory=list)
+    page: bool = False  # an answered page (possibly empty) to store
+    cursor: int | None = None  # where the next page starts
+    last: bool = False  # nothing more to fetch for this video: it is done
     quota: bool = False  # the quota ran out: give the video back to the queue
     error: errors.SourceError | None = None  # failed after retries: dead-letter it
 
 
-def _fetch(rc: RunContext, source, video_id: int, max_pages: int, quota: _Quota) -> _Fetched:
-    """Fetch one video's pages, in order (in a fetch thread; the run's thread stores the result)."""
-    out = _Fetched(video_id)
-    cursor = None
+def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, quota: _Quota,
+           emit: Callable[[_Fetched], None]) -> None:
+    """Fetch one video's remaining pages, in order, handing each to `emit` as it arrives (in a
+    fetch thread; the run's thread stores them)."""
+    cursor = video.cursor
+    left = max_pages - video.pages
     try:
-        for _ in range(max_pages):
+        if left <= 0:
+            emit(_Fetched(video.id, last=True))
+            return
+        for n in range(1, left + 1):
             rc.checkpoint()
             if quota.hit.is_set():
                 raise errors.QuotaExhausted(quota.message)
-            page = source.fetch_comments(video_id, cursor)
-            out.pages += 1
-            out.comments.extend(page.comments)
-            if not page.has_more or page.cursor is None:
-                break
-            cursor = page.cursor
+            page = source.fetch_comments(video.id, cursor)
+            more = page.has_more and page.cursor is not None
+            cursor = page.cursor if more else None
+            emit(_Fetched(video.id, list(page.comments), page=True, cursor=cursor, last=not more or n == left))
+            if not more:
+                return
     except errors.QuotaExhausted as exc:
         quota.record(str(exc))  # the other threads stop before their next request
-        out.quota = True
+        emit(_Fetched(video.id, quota=True))
     except errors.SourceError as exc:
         if exc.status in FATAL_STATUSES:
             raise
-        out.error = exc
-    return out
+        emit(_Fetched(video.id, error=exc))
 
 
 def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
@@ -88,7 +103,11 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     quota = _Quota()
     totals = {"videos": 0, "pages": 0, "comments": 0, "dead_lettered": 0}
     remaining = limit
-    todo: queue.Queue[int | None] = queue.Queue()  # claimed by this run, not started yet
+    todo: queue.Queue[videos_store.Claimed | None] = queue.Queue()  # claimed by this run, not started yet
+    order = rc.settings["HARVESTER_HARVEST_ORDER"]
+    if not video_ids:
+        posted_before = rc.store.now() - dt.timedelta(days=rc.settings["HARVESTER_EMPTY_VIDEO_DAYS"])
+        totals["finished_empty"] = videos_store.finish_empty(rc.store, posted_before)
     # (fetched video, None) | (None, the exception that ended a fetch thread) | (None, None): a thread ended
     results: queue.Queue[tuple[_Fetched | None, BaseException | None]] = queue.Queue()
     closed = False  # nothing more will be claimed; the fetch threads were told to finish
@@ -96,14 +115,14 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     def fetcher() -> None:
         """One fetch slot: take the next claimed video as soon as the last one is fetched."""
         try:
-            while (video_id := todo.get()) is not None:
-                results.put((_fetch(rc, source, video_id, max_pages, quota), None))
+            while (video := todo.get()) is not None:
+                _fetch(rc, source, video, max_pages, quota, lambda step: results.put((step, None)))
         except BaseException as exc:  # noqa: BLE001 - handed to the run's thread
             results.put((None, exc))
         finally:
             results.put((None, None))
 
-    def close(drain: bool = True) -> list[int]:
+    def close(drain: bool = True) -> list[videos_store.Claimed]:
         """Stop claiming; the fetch threads end after what they hold. Returns unstarted videos
         (taken off the queue), or with `drain=False` leaves them queued to be fetched first."""
         nonlocal closed
@@ -111,11 +130,11 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
         unstarted = []
         while drain:
             try:
-                video_id = todo.get_nowait()
+                video = todo.get_nowait()
             except queue.Empty:
                 break
-            if video_id is not None:
-                unstarted.append(video_id)
+            if video is not None:
+                unstarted.append(video)
         for _ in range(concurrency):  # one end mark per fetch thread (spare ones are harmless)
             todo.put(None)
         return unstarted
@@ -126,17 +145,17 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
         if closed or todo.qsize() >= concurrency:
             return
         size = batch_size if remaining is None else min(batch_size, remaining)
-        got = videos_store.claim(rc.store, rc.run_id, size, rc.store.now() + lease, video_ids or None) \
-            if size > 0 else []
+        got = videos_store.claim(rc.store, rc.run_id, size, rc.store.now() + lease, video_ids or None,
+                                 order=order, max_pages=max_pages) if size > 0 else []
         if remaining is not None:
             remaining -= len(got)
-        for video_id in got:
-            todo.put(video_id)
+        for video in got:
+            todo.put(video)
         if not got:
             close(drain=False)  # the queue is empty: what was claimed is still fetched
 
     def store(result: _Fetched) -> None:
-        """Write one fetched video (the run's thread only)."""
+        """Write one step of a video (the run's thread only)."""
         video_id = result.video_id
         if result.quota:
             videos_store.release_one(rc.store, video_id, rc.run_id)
@@ -149,14 +168,26 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
             totals["dead_lettered"] += 1
             progress(1)
             return
-        with rc.store.tx() as conn:
-            saved = comments_store.save(conn, rc.store, video_id, result.comments)
-            videos_store.finish_harvest(conn, rc.store, video_id, rc.run_id, pages=result.pages)
-        rc.ok()
-        totals["videos"] += 1
-        totals["pages"] += result.pages
-        totals["comments"] += saved
-        progress(1)
+        try:
+            with rc.store.tx() as conn:
+                if result.page:
+                    saved = comments_store.save(conn, rc.store, video_id, result.comments)
+                    if not videos_store.save_page(conn, rc.store, video_id, rc.run_id, cursor=result.cursor,
+                                                  last=result.last):
+                        raise _ClaimLost  # expired and taken over by another run: keep nothing
+                else:
+                    videos_store.finish_harvest(conn, rc.store, video_id, rc.run_id)
+        except _ClaimLost:
+            rc.log("harvest.claim_lost", f"video {video_id}: this run's claim expired and was taken over; "
+                   "its page was not stored", level="warning")
+            return
+        if result.page:
+            totals["pages"] += 1
+            totals["comments"] += saved
+        if result.last:
+            rc.ok()
+            totals["videos"] += 1
+            progress(1)
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest") as pool:
         slots = [pool.submit(fetcher) for _ in range(concurrency)]
@@ -165,8 +196,8 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
             while running:
                 rc.checkpoint()
                 if quota.hit.is_set() and not closed:
-                    for video_id in close():  # claimed but never started: back to the queue
-                        videos_store.release_one(rc.store, video_id, rc.run_id)
+                    for video in close():  # claimed but never started: back to the queue
+                        videos_store.release_one(rc.store, video.id, rc.run_id)
                 top_up()
                 try:
                     result, failure = results.get(timeout=KILL_SWITCH_CHECK_SECONDS)
@@ -201,6 +232,8 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
         rc.log("quota.exhausted", quota.message, level="warning")
     rc.details.update(totals)
     summary = (f"{totals['videos']} videos, {totals['pages']} pages, {totals['comments']} comments stored"
+               + (f", {totals['finished_empty']} finished as empty (0 comments reported)"
+                  if totals.get("finished_empty") else "")
                + (f", {totals['dead_lettered']} dead-lettered" if totals["dead_lettered"] else "") + note)
     rc.log("harvest.done", summary, details=totals)
     return summary

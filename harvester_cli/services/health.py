@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from harvester_cli import errors
 from harvester_cli.runtime import killswitch
+from harvester_cli.services import budget as budget_service
 from harvester_cli.services.jobs import FAILURES, success_rate
 from harvester_cli.store import config as config_store
-from harvester_cli.store import queues, runs, usage
+from harvester_cli.store import ledger, queues, runs, usage
 from harvester_cli.store.base import Store
 from harvester_cli.store.tables import job_status
 
@@ -50,6 +51,9 @@ def _ago(seconds: float | None) -> str:
 def _first_run_at(store: Store) -> dt.datetime | None:
     with store.tx() as conn:
         return conn.execute(select(func.min(job_status.c.started_at))).scalar()
+
+
+UNSCANNED_DAY_ALERT_HOURS = 48
 
 
 def evaluate(store: Store, settings) -> list[Check]:
@@ -120,6 +124,17 @@ def evaluate(store: Store, settings) -> list[Check]:
     checks.append(Check("api_budget_nearly_spent", ok, "warning",
                         f"{used} of {budget} API requests used today (UTC; alert at {share * 100:g}%)",
                         used, int(budget * share)))
+
+    queries = budget_service.ledger_queries_for(settings)
+    if queries:
+        days = ledger.window(now.date(), int(settings["HARVESTER_DISCOVERY_DAYS"]))
+        settle = dt.timedelta(hours=settings["HARVESTER_DISCOVERY_SETTLE_HOURS"])
+        late = ledger.stale(store, queries, days, settle, dt.timedelta(hours=UNSCANNED_DAY_ALERT_HOURS))
+        checks.append(Check(
+            "discovery_day_unscanned", not late, "warning",
+            f"{len(late)} day(s) that can no longer gain videos stayed unscanned for {UNSCANNED_DAY_ALERT_HOURS} h "
+            f"after settling" + (f": {', '.join(late[:5])}; raise the budget or the discovery share "
+                                 "(`harvester budget`)" if late else ""), len(late), 0))
     return checks
 
 

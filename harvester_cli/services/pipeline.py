@@ -16,18 +16,19 @@ Progress = Callable[[int], None]
 
 
 @contextlib.contextmanager
-def _source(rc, transport=None) -> Iterator[Any]:
-    """The configured source for a run; closed, and its unsent budget given back, at the end."""
+def _source(rc, transport=None, state_dir=None) -> Iterator[tuple[Any, Any]]:
+    """The configured source for a run and its budget; the source is closed, and the unsent
+    budget given back, at the end."""
     from harvester_cli.services.budget import deps_for
     from harvester_cli.sources.registry import open_source
 
     name = rc.settings["HARVESTER_SOURCE"]
     if not name:
         raise errors.ConfigError("HARVESTER_SOURCE is not set; set it to tiktok, worker or files")
-    deps, budget = deps_for(rc, name, transport)
+    deps, budget = deps_for(rc, name, transport, state_dir)
     source = open_source(rc.settings, deps)
     try:
-        yield source
+        yield source, budget
     finally:
         try:
             source.close()
@@ -43,8 +44,10 @@ def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool =
                   video_ids: Sequence[int] = (), transport=None) -> RunResult:
     from harvester_cli.services.discover import discover
 
+    state_dir = c.state_dir()
+
     def work(rc):
-        with _source(rc, transport) as source:
+        with _source(rc, transport, state_dir) as (source, _budget):
             return discover(rc, source, limit=limit, force_refresh=force_refresh, video_ids=video_ids)
 
     params = {"limit": limit, "force_refresh": force_refresh, "video_ids": [str(v) for v in video_ids]}
@@ -54,12 +57,19 @@ def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool =
 def run_harvesting(c: Context, *, max_pages: int | None = None, limit: int | None = None,
                    video_ids: Sequence[int] = (), progress: Progress = lambda n: None,
                    transport=None) -> RunResult:
+    from harvester_cli.services.budget import harvesting_cap
+    from harvester_cli.services.discover import discovery_days_due
     from harvester_cli.services.harvest import harvest
 
     pages = max_pages or c.settings()["HARVESTER_MAX_PAGES"]
 
+    state_dir = c.state_dir()
+
     def work(rc):
-        with _source(rc, transport) as source:
+        with _source(rc, transport, state_dir) as (source, budget):
+            if discovery_days_due(rc, source):
+                budget.cap = lambda: harvesting_cap(rc.store, budget.limit,
+                                                    rc.settings["HARVESTER_DISCOVERY_BUDGET_PERCENT"])
             return harvest(rc, source, max_pages=pages, limit=limit, video_ids=video_ids, progress=progress)
 
     params = {"max_pages": pages, "limit": limit, "video_ids": [str(v) for v in video_ids]}

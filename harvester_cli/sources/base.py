@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
@@ -24,6 +25,8 @@ class SourceDeps:
     # Called with (message) for notable events worth a system_logs line (retries, quirks).
     note: Callable[[str], None] = lambda message: None
     transport: Any = None  # an httpx transport, for tests
+    # Where state kept between runs on this host lives (the TikTok access token); None: nowhere.
+    state_dir: Path | None = None
 
 
 class Source(Protocol):

@@ -2,8 +2,9 @@
 
 Protocol facts and quirks: /work/shared/reference/tiktok-api.md. In short:
 
-- a client-credentials token (POST /v2/oauth/token/, form body), cached, renewed shortly before
-  it expires and once more when the API answers 401 access_token_invalid;
+- a client-credentials token (POST /v2/oauth/token/, form body), cached (in the process, and
+  between runs on one host in the state directory), renewed shortly before it expires and once
+  more when the API answers 401 access_token_invalid;
 - discovery: POST /v2/research/video/query/ in date windows of at most 30 days, paged with the
   `cursor` and `search_id` the API returns; optionally paid-partnership posts from
   /v2/research/adlib/commercial_content/query/ (paged by `search_id` alone);
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
 import re
 import threading
@@ -24,11 +27,12 @@ import time
 from typing import Any, Callable, Iterator, Sequence
 
 from harvester_cli import errors
-from harvester_cli.models import Comment, CommentPage, Video
+from harvester_cli.models import Comment, CommentPage, ScanPage, ScanQuery, Video
 from harvester_cli.runtime import retry
 from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
 from harvester_cli.sources.promoted import promoted_reason
+from harvester_cli.sources.token_cache import TokenCache
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ COMMENT_LIST_PATH = "/v2/research/video/comment/list/"
 COMMERCIAL_QUERY_PATH = "/v2/research/adlib/commercial_content/query/"
 
 VIDEO_FIELDS = ("id", "video_description", "create_time", "region_code", "username",
-                "hashtag_names", "video_tag")
+                "hashtag_names", "video_tag", "comment_count")
 COMMENT_FIELDS = ("id", "video_id", "text", "like_count", "reply_count", "parent_comment_id",
                   "create_time")
 COMMERCIAL_FIELDS = ("id", "create_timestamp", "create_date", "label", "brand_names", "creator", "videos")
@@ -82,6 +86,26 @@ def _window_dates(today: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]
         end = start - dt.timedelta(days=1)
 
 
+def ledger_queries(settings) -> list[ScanQuery]:
+    """The queries the discovery ledger tracks per day: the Research API candidate query, and one
+    Commercial Content API query per HARVESTER_COMMERCIAL_COUNTRIES country. A fingerprint
+    changes with every setting that changes what its query returns (a new scan)."""
+    research = {"source": TikTokSource.name, "kind": "research",
+                "hashtags": sorted({h.lower() for h in settings["HARVESTER_DISCOVERY_HASHTAGS"] or ()}),
+                "keywords": sorted(set(settings["HARVESTER_DISCOVERY_KEYWORDS"] or ())),
+                "regions": sorted(set(settings["HARVESTER_DISCOVERY_REGIONS"] or ()))}
+    queries = [ScanQuery(_fingerprint(research), "research", research)]
+    for country in settings["HARVESTER_COMMERCIAL_COUNTRIES"] or ():
+        commercial = {"source": TikTokSource.name, "kind": "commercial", "country": country}
+        queries.append(ScanQuery(_fingerprint(commercial), "commercial", commercial))
+    return queries
+
+
+def _fingerprint(description: dict) -> str:
+    text = json.dumps(description, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _ymd(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
@@ -121,6 +145,8 @@ class TikTokSource:
         self._token_value: str | None = None
         self._token_renew_at = 0.0
         self.tokens_fetched = 0
+        self._cache = (TokenCache(deps.state_dir, self.base_url, self._client_key)
+                       if deps.state_dir is not None else None)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -136,21 +162,35 @@ class TikTokSource:
     # -- token ----------------------------------------------------------------------------------
 
     def _token(self) -> str:
-        """The cached access token, fetched or renewed when needed (one fetch at a time)."""
+        """The access token: this run's, else the one an earlier run on this host kept (until
+        shortly before it expires), else a new one (one fetch at a time, across runs too)."""
         with self._token_lock:
             now = self.clock()
             if self._token_value is not None and now < self._token_renew_at:
                 return self._token_value
-            token, lifetime = self._fetch_token()
-            margin = min(self.token_margin, lifetime / 4)
-            self._token_value = token
-            self._token_renew_at = now + lifetime - margin
-            return token
+            cache = self._cache
+            if cache is None:
+                return self._use(*self._fetch_token(), now)
+            with cache.fetching():
+                cached = cache.load(self.token_margin)
+                if cached is not None:
+                    return self._use(cached[0], cached[1], now, fresh=False)
+                token, lifetime = self._fetch_token()
+                cache.save(token, lifetime)
+                return self._use(token, lifetime, now)
+
+    def _use(self, token: str, lifetime: float, now: float, fresh: bool = True) -> str:
+        margin = min(self.token_margin, lifetime / 4) if fresh else self.token_margin
+        self._token_value = token
+        self._token_renew_at = now + lifetime - margin
+        return token
 
     def _forget_token(self, token: str) -> None:
         with self._token_lock:
             if self._token_value == token:  # another thread may have renewed it already
                 self._token_value = None
+            if self._cache is not None:
+                self._cache.forget(token)
 
     def _fetch_token(self) -> tuple[str, float]:
         what = "TikTok token request"
@@ -350,7 +390,109 @@ class TikTokSource:
             region_code=_text(raw.get("region_code")),
             video_tag=video_tag,
             promoted_reason=promoted_reason(video_tag, description, hashtags),
+            comment_count=http.as_count(raw.get("comment_count")),
         )
+
+    # -- the discovery ledger: one query per UTC day, resumable ------------------------------------
+
+    def ledger_queries(self) -> list[ScanQuery]:
+        """The queries discovery scans day by day (see `ledger_queries`)."""
+        self._candidate_query()  # refuses an empty query before anything is recorded
+        return ledger_queries(self.deps.settings)
+
+    def scan_day(self, query: ScanQuery, day: dt.date, cursor: int | None = None,
+                 search_id: str | None = None) -> Iterator[ScanPage]:
+        """The pages of one query for one UTC day, from `cursor`/`search_id` when a stopped scan
+        resumes (the search restarts from its first page when the API no longer honours it)."""
+        if query.kind == "commercial":
+            yield from self._scan_commercial(query.description["country"], day, search_id)
+            return
+        what = f"TikTok video query {_ymd(day)}"
+        body_base = {"query": self._candidate_query(), "start_date": _ymd(day), "end_date": _ymd(day),
+                     "max_count": VIDEO_PAGE_SIZE}
+        restarted = False
+        resuming = search_id is not None  # the first request continues an earlier run's search
+        while True:
+            body = dict(body_base)
+            if search_id is not None:
+                body["cursor"] = cursor or 0
+                body["search_id"] = search_id
+            if resuming:
+                resuming = False
+                data = self._resume(VIDEO_QUERY_PATH, VIDEO_FIELDS, body, what)
+                if data is None:  # the saved search expired: the day starts over
+                    cursor, search_id, restarted = None, None, True
+                    continue
+            else:
+                data = self._page(VIDEO_QUERY_PATH, VIDEO_FIELDS, body, what=what)
+            if data is None:
+                yield ScanPage([], 0, last=True, restarted=restarted)
+                return
+            raw = data.get("videos") or ()
+            videos = [v for v in (self._parse_video(r) for r in raw) if v is not None]
+            more = http.as_bool(data.get("has_more"))
+            next_cursor = http.as_int(data.get("cursor"))
+            next_search_id = data.get("search_id")
+            if more and (next_cursor is None or next_search_id in (None, "")):
+                self.deps.note(f"{what}: has_more without cursor/search_id; paging ends here")
+                more = False
+            elif more and cursor is not None and next_cursor <= cursor:
+                self.deps.note(f"{what}: cursor did not advance ({next_cursor}); paging ends here")
+                more = False
+            yield ScanPage(videos, len(raw), cursor=next_cursor if more else None,
+                           search_id=str(next_search_id) if more else None, last=not more, restarted=restarted)
+            if not more:
+                return
+            cursor, search_id, restarted = next_cursor, str(next_search_id), False
+
+    def _resume(self, path: str, fields: Sequence[str], body: dict, what: str) -> dict | None:
+        """The next page of a search saved by an earlier run; None when the API no longer has it."""
+        try:
+            return self._post(path, fields, body, what=what)
+        except (_SearchIdExpired, _InvalidCursor) as exc:
+            self.deps.note(f"{exc}; the saved search is gone, so this day's scan starts over")
+            return None
+
+    def _scan_commercial(self, country: str, day: dt.date, search_id: str | None) -> Iterator[ScanPage]:
+        what = f"TikTok commercial content query {country} {_ymd(day)}"
+        restarted = False
+        resuming = search_id is not None
+        if day < ADLIB_EARLIEST:
+            yield ScanPage([], 0, last=True)
+            return
+        while True:
+            body: dict = {"filters": {"content_published_date_range": {"min": _ymd(day), "max": _ymd(day)},
+                                      "creator_country_code": country},
+                          "max_count": COMMERCIAL_PAGE_SIZE}
+            if search_id is not None:
+                body["search_id"] = search_id
+            try:
+                if resuming:
+                    resuming = False
+                    data = self._resume(COMMERCIAL_QUERY_PATH, COMMERCIAL_FIELDS, body, what)
+                    if data is None:
+                        search_id, restarted = None, True
+                        continue
+                else:
+                    data = self._page(COMMERCIAL_QUERY_PATH, COMMERCIAL_FIELDS, body, what=what)
+            except _InvalidParams as exc:
+                self.deps.note(f"{exc}; country {country} skipped for {day}")
+                data = None
+            if data is None:
+                yield ScanPage([], 0, last=True, restarted=restarted)
+                return
+            items = data.get("commercial_contents") or ()
+            videos = [v for item in items for v in self._parse_commercial(item)]
+            more = http.as_bool(data.get("has_more"))
+            next_search_id = data.get("search_id")
+            if more and next_search_id in (None, ""):
+                self.deps.note(f"{what}: has_more without search_id; paging ends here")
+                more = False
+            yield ScanPage(videos, len(items), search_id=str(next_search_id) if more else None, last=not more,
+                           restarted=restarted)
+            if not more:
+                return
+            search_id, restarted = str(next_search_id), False
 
     def discover(self, *, video_ids: Sequence[int] = (), limit: int | None = None) -> Iterator[Video]:
         """Yield candidates (promoted_reason set when promoted); `limit` caps the promoted ones."""

@@ -1658,13 +1658,16 @@ def make_dataset(
 ) -> tuple[list[dict], list[dict]]:
     """Deterministic Research-API-shaped ``(videos, comments)``.
 
+    Videos are posted in the four days before ``start_time`` (default: 00:00 UTC today).
     Video and comment ids are 19-digit snowflakes (``create_time << 32 | random``), so they
     exceed 2**53 and sort by time. Every video carries a default discovery hashtag; promoted
     ones have ``video_tag`` 1/7 or a disclosure hashtag, the others ``tiktokmademebuyit`` only.
     Each comment carries ``_domains`` (never served): the registrable domains it mentions.
     """
     rng = random.Random(seed)
-    now = int(start_time if start_time is not None else time.time())
+    # default: the start of today (UTC), so every video lies in a day that has ended, the days
+    # harvester's discovery ledger scans
+    now = int(start_time if start_time is not None else time.time() // 86400 * 86400)
     used: set[int] = set()
     n_promoted = round(n_videos * promoted_ratio)
     promoted_idx = set(rng.sample(range(n_videos), n_promoted)) if n_videos else set()
@@ -1790,7 +1793,9 @@ def make_commercial_content(videos, ratio: float = 0.6, seed: int = 0) -> list[d
 def make_ads(n: int = 20, seed: int = 0, start_time: float | None = None) -> list[dict]:
     """Ad-library ads (``{"ad", "advertiser", "ad_group", "countries"}``) with landing pages."""
     rng = random.Random(seed)
-    now = int(start_time if start_time is not None else time.time())
+    # default: the start of today (UTC), so every video lies in a day that has ended, the days
+    # harvester's discovery ledger scans
+    now = int(start_time if start_time is not None else time.time() // 86400 * 86400)
     ads = []
     countries_all = sorted(EEA_COUNTRIES - {"IS", "LI", "NO"}) + ["GB", "CH"]
     for i in range(n):

@@ -59,7 +59,7 @@ def test_sigkilled_run_is_abandoned_by_the_next_command(proc_env, tmp_path, run_
     run_id = int(ready.read_text())
     # the holder claims a video the way harvest does, then dies without a chance to clean up
     claimed = videos.claim(store, run_id, 10, store.now())
-    assert claimed == [7386111312293610270]
+    assert [c.id for c in claimed] == [7386111312293610270]
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(timeout=30)
     assert runs_store.get(store, run_id)["status"] == "running"

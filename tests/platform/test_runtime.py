@@ -131,7 +131,7 @@ def test_stale_run_with_free_slot_is_reaped(store, settings, slots):
                         token="t", lock_ref=ref, params={}, deadline_at=store.now() + dt.timedelta(hours=1))
     assert reaper.reap(store, settings, slots) == [run_id]
     assert runs.get(store, run_id)["status"] == "abandoned"
-    assert claims.release(store, run_id) == {"videos": 0}
+    assert claims.release(store, run_id) == {"videos": 0, "discovery_days": 0}
 
 
 def test_run_with_held_slot_is_not_reaped(store, settings, slots):
@@ -261,5 +261,5 @@ def test_claims_never_overlap_and_expired_leases_are_taken_over(store):
     now = store.now()
     first = videos.claim(store, 1, 3, now - dt.timedelta(seconds=1))  # a lease that already expired
     second = videos.claim(store, 2, 10, now + dt.timedelta(hours=1))
-    assert len(first) == 3 and set(second) == {10**18 + i for i in range(5)}  # took over the expired three
+    assert len(first) == 3 and {c.id for c in second} == {10**18 + i for i in range(5)}  # took over the expired three
     assert videos.claim(store, 3, 10, now + dt.timedelta(hours=1)) == []

@@ -218,7 +218,7 @@ def test_garbage_videos_never_crash_discovery(store, procs, fake_api):
 
     # an API that answers nothing but HTML: the run fails with one clear line, nothing crashes
     fake.faults["video/query"] = "notjson"
-    failed = procs.run("discover", env=env)
+    failed = procs.run("discover", "--force-refresh", env=env)  # every day was scanned: scan again
     assert failed.returncode == 1, failed.stderr
     lines = [line for line in failed.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "not JSON" in lines[0] and "Traceback" not in failed.stderr, failed.stderr

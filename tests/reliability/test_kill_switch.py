@@ -45,9 +45,17 @@ def test_kill_switch_during_a_harvest_stops_it_within_one_item_and_releases_its_
     # its claims are released and nothing is half-written
     assert scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'in_progress' "
                          "OR claimed_by IS NOT NULL") == 0
-    for vid, state, n in query(store, "SELECT v.id, v.harvest_state, count(c.id) FROM videos v "
-                                      "LEFT JOIN comments c ON c.video_id = v.id GROUP BY v.id, v.harvest_state"):
-        assert n == (150 if state == "done" else 0), (vid, state, n)
+    # every answered page was kept with the cursor to continue from; none half-written
+    kept = 0
+    for vid, state, pages, cursor, n in query(
+            store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
+                   "LEFT JOIN comments c ON c.video_id = v.id "
+                   "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor"):
+        if state == "done":
+            assert (pages, n) == (2, 150), (vid, state, pages, n)
+        else:
+            assert (n, cursor) == (100 * pages, 100 * pages if pages else None), (vid, state, pages, cursor, n)
+            kept += pages
     done = scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'")
     assert done < len(ids)
     row = query(store, "SELECT status, error FROM job_status WHERE job_type = 'harvesting'")
@@ -60,6 +68,8 @@ def test_kill_switch_during_a_harvest_stops_it_within_one_item_and_releases_its_
     resumed = procs.run("--json", "harvest", env=env)
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["items_ok"] == len(ids) - done
+    # the resumed run fetched only the remaining pages: no page was fetched twice
+    assert {vid: fake.comment_pages(vid) for vid in ids} == {vid: 2 for vid in ids}
     assert dict(query(store, "SELECT harvest_state, count(*) FROM videos GROUP BY harvest_state")) == {
         "done": len(ids)}
     stored = [int(i) for (i,) in query(store, "SELECT id FROM comments")]

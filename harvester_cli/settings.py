@@ -216,8 +216,13 @@ def parse_value(setting: Setting, raw: str, origin: str) -> Any:
         return setting.parse(raw)
     except ValueError as exc:
         shown = REDACTED if setting.secret else redact_url(raw)
+        reason = str(exc)
+        if setting.secret:  # the parser's reason may quote the value (a webhook URL's secret path)
+            for text in sorted({raw, raw.strip(), redact_url(raw.strip())}, key=len, reverse=True):
+                if text:
+                    reason = reason.replace(text, REDACTED)
         raise errors.ConfigError(
-            f"invalid {setting.env}={shown!r} (from {origin}): {exc}"
+            f"invalid {setting.env}={shown!r} (from {origin}): {reason}"
         ) from None
 
 
@@ -349,6 +354,61 @@ def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None)
         value = None if raw is None else parse_value(setting, raw, origin)
         values[setting.env] = Value(value, origin)
     return Settings(values, env_file)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad setting (or an unreadable env file: `env` is then empty), message redacted."""
+
+    env: str
+    origin: str
+    message: str
+
+
+def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = None, *,
+             options: Mapping[str, str] | None = None,
+             overrides: Mapping[str, str] | None = None) -> tuple[Settings, list[Problem]]:
+    """Every setting validated on its own, from every place it is given (`harvester check`).
+
+    Unlike `load`, nothing raises: each bad value (environment, env file, `system_config`
+    row in `overrides`, command-line option in `options`) is one Problem, and the settings
+    returned hold the next valid value in precedence order (else the default) in its place.
+    """
+    environ = os.environ if environ is None else environ
+    problems: list[Problem] = []
+    file_values: dict[str, str] = {}
+    if env_file is None and Path(".env").is_file():
+        env_file = Path(".env")
+    if env_file is not None:
+        try:
+            file_values = read_env_file(env_file)
+        except errors.ConfigError as exc:
+            problems.append(Problem("", f"env file {env_file}", str(exc)))
+    values: dict[str, Value] = {}
+    for setting in SETTINGS:
+        given: list[tuple[str, str]] = []  # (raw, origin), highest precedence first
+        if options and options.get(setting.env) not in (None, ""):
+            given.append((options[setting.env], "command-line option"))
+        if overrides and setting.runtime and not setting.secret and setting.key in overrides:
+            given.append((overrides[setting.key], f"system_config key {setting.key}"))
+        if environ.get(setting.env, "") != "":
+            given.append((environ[setting.env], "environment"))
+        elif file_values.get(setting.env, "") != "":
+            given.append((file_values[setting.env], f"env file {env_file}"))
+        chosen: Value | None = None
+        for raw, origin in given:
+            try:
+                value = parse_value(setting, raw, origin)
+            except errors.ConfigError as exc:
+                problems.append(Problem(setting.env, origin, str(exc)))
+                continue
+            if chosen is None:
+                chosen = Value(value, "option" if origin == "command-line option" else
+                               "system_config" if origin.startswith("system_config") else origin)
+        if chosen is None:
+            chosen = Value(None if setting.default is None else setting.parse(setting.default), "default")
+        values[setting.env] = chosen
+    return Settings(values, env_file), problems
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

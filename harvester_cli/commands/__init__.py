@@ -6,7 +6,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from harvester_cli.commands import (budget, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
+    from harvester_cli.commands import (budget, check, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
 
     init.register(app)
     pipeline.register(app)
@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
     cleanup.register(app)
     jobs.register(app)
     budget.register(app)
+    check.register(app)
     logs.register(app)
     app.add_typer(kill_switch.app, name="kill-switch")
     app.add_typer(dlq.app, name="dlq")

@@ -556,3 +556,17 @@ def test_make_smoke_passes(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "smoke: ok" in result.stdout
     assert list(tmp_path.iterdir()) == []  # the temporary store is gone
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_ci_examples_run_the_smoke_recipe_and_the_preflight(name):
+    text = (ROOT / "examples" / "ci" / name).read_text()
+    assert "make smoke" in text and "harvester check --json" in text
+    assert "\t" not in text  # YAML: indentation by spaces only
+    try:
+        import yaml
+    except ImportError:
+        return
+    data = yaml.safe_load(text)
+    jobs = data["jobs"] if "jobs" in data else data
+    assert {"smoke", "preflight"} <= set(jobs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Annotated
 
@@ -46,8 +47,9 @@ def register(app: typer.Typer) -> None:
             raise errors.BadInput("--send-test needs the network; drop --offline")
         try:  # valid settings: their secrets are scrubbed from -v log lines too
             c.base_settings()
-        except errors.HarvesterError:
-            pass  # the report names every bad setting
+        except errors.HarvesterError:  # the report names every bad setting; without the settings
+            # the log scrubber knows no secret, so no request line (a webhook URL) is logged
+            logging.getLogger("httpx").setLevel(logging.WARNING)
         report = check_service.run(os.environ, c.env_file, database_url=c.database_url,
                                    offline=offline, send_test=send_test)
         if c.json:

@@ -570,3 +570,17 @@ def test_ci_examples_run_the_smoke_recipe_and_the_preflight(name):
     data = yaml.safe_load(text)
     jobs = data["jobs"] if "jobs" in data else data
     assert {"smoke", "preflight"} <= set(jobs)
+
+
+def test_verbose_logs_show_no_secret(check, env):
+    from harvester_cli.app import app
+
+    with Receiver() as receiver:
+        env.setenv("HARVESTER_ALERT_WEBHOOK_URL", receiver.base_url + SECRET_PATH)
+        env.setenv("HARVESTER_PING_URL", f"{receiver.base_url}/ping/{PING_UUID}")
+        for bad in ("", "nope"):  # valid settings, then one invalid
+            env.setenv("HARVESTER_DISCOVERY_DAYS", bad)
+            result = CliRunner().invoke(app, ["-v", "check"], catch_exceptions=False)
+            assert result.exit_code == (2 if bad else 0)
+            assert "sEcReT" not in result.output and PING_UUID not in result.output
+            assert "sEcReT" not in result.stderr and PING_UUID not in result.stderr

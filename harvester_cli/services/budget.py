@@ -113,7 +113,7 @@ def harvesting_cap(store: Store, limit: int, percent: float) -> tuple[int, str] 
     unspent = max(0, share - usage.by_job_today(store)["discovery"])
     if not unspent:
         return None
-    return limit - unspent, (f"harvesting's share of today's budget is spent: {unspent} of {limit} requests "
+    return limit - share, (f"harvesting's share of today's budget is spent: {unspent} of {limit} requests "
                              f"stay for discovery, which has days to scan (HARVESTER_DISCOVERY_BUDGET_PERCENT="
                              f"{percent:g}); harvesting continues after 00:00 UTC or once discovery is done")
 

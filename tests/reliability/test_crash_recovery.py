@@ -48,10 +48,15 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
     states = _states(store)
     assert states.get("done", 0) < len(ids), "the run finished before it was killed; slow the fake down"
     assert states.get("in_progress", 0) > 0, "the killed run held no claims"
-    # every video is either done with all its comments or has none stored
-    for vid, state, n in query(store, "SELECT v.id, v.harvest_state, count(c.id) FROM videos v "
-                                      "LEFT JOIN comments c ON c.video_id = v.id GROUP BY v.id, v.harvest_state"):
-        assert n == (150 if state == "done" else 0), (vid, state, n)
+    # every video is done with all its comments, or holds whole pages and the cursor after them
+    for vid, state, pages, cursor, n in query(
+            store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
+                   "LEFT JOIN comments c ON c.video_id = v.id "
+                   "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor"):
+        if state == "done":
+            assert (n, pages) == (150, 2), (vid, state, n)
+        else:
+            assert (n, cursor) == (100 * pages, 100 * pages if pages else None), (vid, state, pages, cursor, n)
 
     rerun = procs.run("--json", "harvest", env=env)
     assert rerun.returncode == 0, rerun.stderr
@@ -66,6 +71,8 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
     assert len(stored) == len(set(stored))
     assert set(stored) == data.expected_comment_ids()
     assert {p for (p,) in query(store, "SELECT DISTINCT comment_pages FROM videos")} == {2}
+    # fetched again: at most the pages that were in flight when the run was killed (one per fetch slot)
+    assert sum(fake.comment_pages(vid) - 2 for vid in ids) <= 3
     # the rerun did only what the killed run left: together they stored each video once
     ok = scalar(store, "SELECT sum(items_ok) FROM job_status WHERE status = 'succeeded'")
     done_before = states.get("done", 0)

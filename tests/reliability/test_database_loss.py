@@ -22,13 +22,18 @@ def _terminate(admin, database: str) -> int:
 
 
 def _consistent(store, per_video: int) -> dict[str, int]:
-    """Each video is done with all its comments, or has none and is not done."""
-    rows = query(store, "SELECT v.id, v.harvest_state, count(c.id) FROM videos v "
-                        "LEFT JOIN comments c ON c.video_id = v.id GROUP BY v.id, v.harvest_state")
-    for vid, state, n in rows:
-        assert n == (per_video if state == "done" else 0), (vid, state, n)
+    """Each video is done with all its comments, or holds whole pages (none half-written) and
+    the cursor after them."""
+    rows = query(store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) "
+                        "FROM videos v LEFT JOIN comments c ON c.video_id = v.id "
+                        "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor")
+    for vid, state, pages, cursor, n in rows:
+        if state == "done":
+            assert n == per_video, (vid, state, n)
+        else:
+            assert (n, cursor) == (100 * pages, 100 * pages if pages else None), (vid, state, pages, cursor, n)
     states: dict[str, int] = {}
-    for _, state, _ in rows:
+    for _, state, *_rest in rows:
         states[state] = states.get(state, 0) + 1
     return states
 

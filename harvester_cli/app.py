@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - older typer on real click
     from click.core import ParameterSource
 
 from harvester_cli import __version__, errors
-from harvester_cli import console
+from harvester_cli import console, redact
 from harvester_cli.context import Context
 from harvester_cli.settings import scrub
 
@@ -151,7 +151,14 @@ class _JsonFormatter(logging.Formatter):
         return console.json_log_line(fields)
 
 
-_TEXT_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+class _TextFormatter(logging.Formatter):
+    """Text log lines: control, C1 and bidi characters escaped (newlines of a traceback kept)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return console.safe_lines(super().format(record))
+
+
+_TEXT_FORMAT = _TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 _stderr_handler = _StderrHandler()
 
 
@@ -210,12 +217,14 @@ class _ScrubSecrets(logging.Filter):
     context: Context | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        # only settings already loaded: loading them here could log, and so recurse
+        # only settings already loaded: loading them here could log, and so recurse; the
+        # redaction layer knows every secret registered so far, and credentials inside URLs
         base = getattr(self.context, "_base", None)
         secrets = base.secrets() if base is not None else []
-        if not secrets:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: logging reports it itself
             return True
-        message = record.getMessage()
         scrubbed = scrub(message, secrets)
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
@@ -265,6 +274,7 @@ def root(
 ) -> None:
     """Global options (also accepted after the command); the settings are read lazily by the
     command that needs them."""
+    redact.reset()  # a new command (in-process tests run many): only its own secrets are known
     context = Context(database_url=database_url, env_file=env_file, json=json_output, verbose=verbose, quiet=quiet)
     _configure_logging(context)
     ctx.obj = context

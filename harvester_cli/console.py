@@ -2,7 +2,8 @@
 
 Untrusted text (comments, descriptions, server errors) goes through `safe()`: Rich markup is
 never interpreted (cells are `Text`, printing uses markup=False) and control characters and
-escape sequences are shown escaped, never sent to the terminal.
+escape sequences are shown escaped, never sent to the terminal. Everything printed also goes
+through the redaction layer (`harvester_cli.redact.scrub`): no secret reaches stdout or stderr.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# C0 and C1 controls, DEL, and the bidi overrides/isolates that can disguise text.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+from harvester_cli.redact import scrub
+
+# C0 and C1 controls, DEL, the bidi overrides/isolates that can disguise text, line separators
+# and lone surrogates (a byte that was not UTF-8, which no terminal or file encoding accepts).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
+                     "\ud800-\udfff]")
+_UNSAFE_INLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+                            "\u2028\u2029\ud800-\udfff]")  # the same, newlines and tabs kept
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
+                          "\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -32,10 +40,25 @@ def _escape(match: re.Match) -> str:
 
 
 def safe(value: Any) -> str:
-    """Text fit for a terminal: control characters and escape sequences shown escaped."""
+    """Text fit for a terminal: secrets redacted, control characters and escape sequences shown escaped."""
     if value is None:
         return ""
-    return _UNSAFE.sub(_escape, str(value))
+    return _UNSAFE.sub(_escape, scrub(str(value)))
+
+
+def safe_lines(value: Any) -> str:
+    """As `safe`, keeping newlines and tabs (a traceback, a multi-line log record)."""
+    if value is None:
+        return ""
+    return _UNSAFE_INLINE.sub(_escape, scrub(str(value)))
+
+
+def json_text(value: Any, *, redact: bool = True, **dumps_options: Any) -> str:
+    """JSON for output: secrets redacted, C1 controls, bidi controls and lone surrogates as \\uXXXX.
+
+    `redact=False` for data that is the user's own and carries no setting (`scan` output)."""
+    text = json.dumps(value, ensure_ascii=False, default=_json_default, **dumps_options)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", scrub(text) if redact else text)
 
 
 def _console(stream) -> Console:
@@ -65,8 +88,7 @@ def _json_default(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=_json_default, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return json_text(value, indent=2)
 
 
 def print_json(value: Any) -> None:
@@ -129,7 +151,7 @@ def error_line(message: str, traceback: str | None = None) -> None:
     prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
     err().print(Text(prefix + "error: " + safe(message), style="red"), soft_wrap=True)
     if traceback:
-        err().print(traceback, markup=False)
+        err().print(Text(safe_lines(traceback)), markup=False)
 
 
 # HARVESTER_LOG_FORMAT=json: every line on stderr is one JSON object (set by the app at start-up)
@@ -158,8 +180,7 @@ def json_log_line(fields: dict[str, Any]) -> str:
     record = {"ts": fields.get("ts") or timestamp(), "level": fields.get("level", "info"),
               "event": fields.get("event") or "log", "message": str(fields.get("message", ""))}
     record.update({k: v for k, v in fields.items() if k not in record and v is not None})
-    text = json.dumps(record, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return json_text(record, separators=(",", ":"))
 
 
 def write_json_line(fields: dict[str, Any]) -> None:

@@ -7,6 +7,8 @@ never shown, stored in `system_config` or logged.
 
 from __future__ import annotations
 
+import io
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,14 +16,16 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from harvester_cli import errors
+from harvester_cli import errors, redact
 
 SOURCES = ("tiktok", "worker", "files")
 LOCK_BACKENDS = ("file", "postgres")
 HARVEST_ORDERS = ("yield", "fifo")
 JOB_TYPES = ("discovery", "harvesting", "extraction", "health", "cleanup")
 LOG_FORMATS = ("text", "json")
-REDACTED = "********"
+REDACTED = redact.REDACTED
+#: the operator's opt-in (environment only) to plain-http endpoints that receive secrets
+ALLOW_INSECURE_ENV = "HARVESTER_ALLOW_INSECURE_ENDPOINTS"
 
 
 def _int(minimum: int = 0, maximum: int | None = None) -> Callable[[str], int]:
@@ -82,7 +86,8 @@ def _http_url(raw: str) -> str:
     value = raw.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{redact_url(value)!r} is not an http(s) URL")
+        # the value is never echoed here: it may be a secret (a webhook URL without its scheme)
+        raise ValueError("not an http(s) URL; give scheme and host, e.g. https://host/path")
     return value.rstrip("/")
 
 
@@ -101,9 +106,25 @@ def _database_url(raw: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """Hide the password (and any token-looking query values) of a URL."""
-    redacted = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1" + REDACTED + "@", url)
-    return re.sub(r"((?:password|token|key|secret)=)[^&]*", r"\1" + REDACTED, redacted, flags=re.I)
+    """Hide the password (even one holding '/' or '@') and credential parameters of a URL."""
+    return redact.redact_url(url)
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 or localhost."""
+    if not host:
+        return False
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_endpoints_allowed(environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    return environ.get(ALLOW_INSECURE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,8 @@ class Setting:
     help: str
     secret: bool = False
     runtime: bool = True  # may be overridden in system_config
+    #: receives credentials (or is one): environment or env file only, https except on loopback
+    endpoint: bool = False
 
     @property
     def key(self) -> str:
@@ -126,7 +149,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_SOURCE", None, _choice(SOURCES), "data source: tiktok, worker or files"),
     Setting("TIKTOK_CLIENT_KEY", None, _text, "Research API client key", secret=True, runtime=False),
     Setting("TIKTOK_CLIENT_SECRET", None, _text, "Research API client secret", secret=True, runtime=False),
-    Setting("TIKTOK_API_BASE_URL", "https://open.tiktokapis.com", _http_url, "TikTok API base URL"),
+    Setting("TIKTOK_API_BASE_URL", "https://open.tiktokapis.com", _http_url,
+            "TikTok API base URL (receives the client key and secret)", runtime=False, endpoint=True),
     Setting("HARVESTER_DISCOVERY_HASHTAGS", "ad,sponsored,paidpartnership,tiktokmademebuyit", _list,
             "hashtags that make a video a discovery candidate"),
     Setting("HARVESTER_DISCOVERY_KEYWORDS", "", _list, "keywords that make a video a candidate"),
@@ -143,7 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
             "harvest queue order: yield (most expected new comments, then newest) or fifo"),
     Setting("HARVESTER_EMPTY_VIDEO_DAYS", "7", _int(1, 3650),
             "a queued video that reported 0 comments is finished as empty this many days after it was posted"),
-    Setting("WORKER_WEBHOOK_URL", None, _http_url, "base URL of the worker service"),
+    Setting("WORKER_WEBHOOK_URL", None, _http_url, "base URL of the worker service (receives the API key)",
+            runtime=False, endpoint=True),
     Setting("WORKER_API_KEY", None, _text, "bearer key of the worker service", secret=True, runtime=False),
     Setting("HARVESTER_FILES_DIR", None, _text, "directory with videos.jsonl and comments.jsonl"),
     Setting("MAX_CONCURRENT_DISCOVERY_JOBS", "5", _int(1, 1000), "discovery runs at once"),
@@ -160,7 +185,7 @@ SETTINGS: tuple[Setting, ...] = (
             "concurrency slots: file (one host) or postgres (advisory locks, many hosts)", runtime=False),
     Setting("HARVESTER_LOCK_DIR", None, _text, "directory of the file-lock slots", runtime=False),
     Setting("HARVESTER_ALERT_WEBHOOK_URL", None, _http_url,
-            "Slack-compatible webhook for health --notify", secret=True, runtime=False),
+            "Slack-compatible webhook for health --notify", secret=True, runtime=False, endpoint=True),
     Setting("HARVESTER_RETRY_ATTEMPTS", "3", _int(1, 20), "attempts per request before giving up"),
     Setting("HARVESTER_RETRY_MAX_WAIT_SECONDS", "30", _float(0, 3600), "longest wait between attempts"),
     Setting("HARVESTER_HTTP_TIMEOUT_SECONDS", "30", _float(0.1, 600), "timeout of one HTTP request"),
@@ -187,9 +212,11 @@ SETTINGS: tuple[Setting, ...] = (
     # cron monitoring (healthchecks.io ping protocol): ping URLs carry the check's secret, so they
     # come from the environment or env file only and are redacted like every secret
     Setting("HARVESTER_PING_URL", None, _http_url,
-            "cron-monitor ping URL for every job type (healthchecks.io protocol)", secret=True, runtime=False),
+            "cron-monitor ping URL for every job type (healthchecks.io protocol)", secret=True, runtime=False,
+            endpoint=True),
     *(Setting(f"HARVESTER_PING_URL_{job.upper()}", None, _http_url,
-              f"cron-monitor ping URL for {job} runs (wins over HARVESTER_PING_URL)", secret=True, runtime=False)
+              f"cron-monitor ping URL for {job} runs (wins over HARVESTER_PING_URL)", secret=True, runtime=False,
+              endpoint=True)
       for job in JOB_TYPES),
     Setting("HARVESTER_PING_TIMEOUT_SECONDS", "5", _float(0.1, 60),
             "longest a monitoring ping may delay a run, seconds"),
@@ -212,10 +239,13 @@ def find_setting(name: str) -> Setting:
 
 
 def parse_value(setting: Setting, raw: str, origin: str) -> Any:
+    if _SURROGATES.search(raw):  # a byte that is not UTF-8 (argv and environ decode it as a surrogate)
+        raise errors.ConfigError(f"invalid {setting.env} (from {origin}): not valid UTF-8; "
+                                 "write the value in UTF-8")
     try:
         return setting.parse(raw)
     except ValueError as exc:
-        shown = REDACTED if setting.secret else redact_url(raw)
+        shown = REDACTED if setting.secret else redact_url(raw if len(raw) <= 200 else raw[:200] + "...")
         reason = str(exc)
         if setting.secret:  # the parser's reason may quote the value (a webhook URL's secret path)
             for text in sorted({raw, raw.strip(), redact_url(raw.strip())}, key=len, reverse=True):
@@ -224,6 +254,38 @@ def parse_value(setting: Setting, raw: str, origin: str) -> Any:
         raise errors.ConfigError(
             f"invalid {setting.env}={shown!r} (from {origin}): {reason}"
         ) from None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def check_endpoint(setting: Setting, value: Any, origin: str, environ: Mapping[str, str] | None = None) -> None:
+    """An endpoint that receives credentials is https, or plain http on loopback only, unless the
+    operator allowed plain http in the environment (HARVESTER_ALLOW_INSECURE_ENDPOINTS=1)."""
+    if not setting.endpoint or not value:
+        return
+    parts = urlsplit(str(value))
+    if parts.scheme == "https" or is_loopback(parts.hostname) or insecure_endpoints_allowed(environ):
+        return
+    raise errors.ConfigError(
+        f"{setting.env} (from {origin}) is plain http to {parts.hostname or 'a host'}, which is not loopback: "
+        f"it receives credentials, so use https (or, on a trusted network, set {ALLOW_INSECURE_ENV}=1 "
+        "in the environment)"
+    )
+
+
+def override_refusal(setting: Setting) -> str | None:
+    """Why `config set` (and a `system_config` row) may not set this setting; None if it may."""
+    if setting.secret:
+        return (f"{setting.env} is a secret and is never stored in the database; "
+                "set it in the environment or the env file")
+    if setting.endpoint:
+        return (f"{setting.env} receives credentials, so it comes from the environment or the env file only, "
+                "never from the database (anyone who can write the database could redirect the credentials); "
+                "set it there")
+    if not setting.runtime:
+        return f"{setting.env} is read at start-up only; set it in the environment or the env file"
+    return None
 
 
 @dataclass(frozen=True)
@@ -238,6 +300,8 @@ class Settings:
 
     values: dict[str, Value] = field(default_factory=dict)
     env_file: Path | None = None
+    #: system_config rows that were not applied (key -> why): secrets, endpoints, start-up settings
+    ignored: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, env: str) -> Any:
         return self.values[env].value
@@ -261,21 +325,28 @@ class Settings:
     def with_overrides(self, rows: Mapping[str, str]) -> "Settings":
         """Apply `system_config` rows (unless a command-line option already set the value)."""
         values = dict(self.values)
+        ignored = dict(self.ignored)
         for key, raw in rows.items():
             setting = BY_KEY.get(key)
-            if setting is None or not setting.runtime or setting.secret:
+            if setting is None:
+                continue
+            refusal = override_refusal(setting)
+            if refusal is not None:  # e.g. left by an older version: never applied
+                ignored[key] = refusal
                 continue
             if values[setting.env].origin == "option":
                 continue
             values[setting.env] = Value(parse_value(setting, raw, f"system_config key {key}"), "system_config")
-        return Settings(values, self.env_file)
+        return Settings(values, self.env_file, ignored)
 
     def with_option(self, env: str, raw: Any) -> "Settings":
         setting = BY_ENV[env]
+        if isinstance(raw, str):
+            redact.register_url(raw, whole=setting.secret)  # before validation: never echoed
         value = parse_value(setting, str(raw), "command-line option") if isinstance(raw, str) else raw
         values = dict(self.values)
         values[env] = Value(value, "option")
-        return Settings(values, self.env_file)
+        return Settings(values, self.env_file, dict(self.ignored))
 
     def shown(self, env: str) -> str:
         """The value as text, secrets redacted."""
@@ -300,10 +371,10 @@ class Settings:
             tail = (parts.path + ("?" + parts.query if parts.query else "")) if parts else ""
             if len(tail.strip("/")) >= 8:
                 found.append(tail)
-        match = re.search(r"://[^:/@]*:([^@/]+)@", self.database_url)
-        if match:
-            found.append(match.group(1))
-        return [s for s in found if len(s) >= 4]
+        password = redact.url_password(self.database_url)
+        if password:
+            found.append(password)
+        return [s for s in found if len(s) >= redact.MIN_SECRET_LENGTH]
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -313,7 +384,11 @@ def read_env_file(path: Path) -> dict[str, str]:
 
     if not path.is_file():
         raise errors.ConfigError(f"env file {path} does not exist; create it or drop --env-file")
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise errors.ConfigError(f"cannot read env file {path}: {exc.strerror}; check its permissions") from None
+    lines = data.decode("utf-8", errors="replace").splitlines()
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -322,14 +397,21 @@ def read_env_file(path: Path) -> dict[str, str]:
             raise errors.ConfigError(
                 f"{path}:{number}: not a KEY=value line; fix or remove it"
             )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        number = data.count(b"\n", 0, exc.start) + 1
+        raise errors.ConfigError(
+            f"{path}:{number}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    text = text.removeprefix("\ufeff")
     # what python-dotenv cannot parse (an unclosed quote) it would skip with a warning: refuse it
-    with open(path, encoding="utf-8", errors="replace") as stream:
-        for binding in parse_stream(stream):
-            if binding.error:
-                raise errors.ConfigError(
-                    f"{path}:{binding.original.line}: cannot be parsed (an unclosed quote?); fix or remove it"
-                )
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise errors.ConfigError(
+                f"{path}:{binding.original.line}: cannot be parsed (an unclosed quote?); fix or remove it"
+            )
+    return {k: v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
 
 
 def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
@@ -343,6 +425,13 @@ def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None)
         if default_file.is_file():
             file_values = read_env_file(default_file)
             env_file = default_file
+    # the redaction layer learns every secret before any value is validated (an error never echoes one)
+    for setting in SETTINGS:
+        for raw in (environ.get(setting.env), file_values.get(setting.env)):
+            if raw:
+                redact.register_url(raw, whole=setting.secret)
+                if setting.secret:
+                    redact.register(raw, raw.strip())
     values: dict[str, Value] = {}
     for setting in SETTINGS:
         if environ.get(setting.env, "") != "":
@@ -352,6 +441,7 @@ def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None)
         else:
             raw, origin = setting.default, "default"
         value = None if raw is None else parse_value(setting, raw, origin)
+        check_endpoint(setting, value, origin, environ)
         values[setting.env] = Value(value, origin)
     return Settings(values, env_file)
 
@@ -395,10 +485,15 @@ def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = N
             given.append((environ[setting.env], "environment"))
         elif file_values.get(setting.env, "") != "":
             given.append((file_values[setting.env], f"env file {env_file}"))
+        for raw, _origin in given:  # the redaction layer learns them before any is validated
+            redact.register_url(raw, whole=setting.secret)
+            if setting.secret:
+                redact.register(raw, raw.strip())
         chosen: Value | None = None
         for raw, origin in given:
             try:
                 value = parse_value(setting, raw, origin)
+                check_endpoint(setting, value, origin, environ)
             except errors.ConfigError as exc:
                 problems.append(Problem(setting.env, origin, str(exc)))
                 continue
@@ -411,9 +506,7 @@ def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = N
     return Settings(values, env_file), problems
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret value in text."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """The one redaction layer (harvester_cli/redact.py): every known secret in any of its forms,
+    and credentials inside URLs, masked."""
+    return redact.scrub(text, secrets)

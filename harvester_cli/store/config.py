@@ -6,12 +6,16 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from harvester_cli.store.base import Store, dumps, loads
+from harvester_cli.redact import scrub
+from harvester_cli.store.base import Store, dumps, loads, storable
 from harvester_cli.store.tables import system_config
 from harvester_cli.store.upsert import upsert
 
 KILL_SWITCH_KEY = "kill_switch"
 INTERNAL_KEYS = (KILL_SWITCH_KEY, "health_alert_state")
+#: system_config.updated_by is VARCHAR(128); descriptions are cut here
+BY_LENGTH = 128
+DESCRIPTION_LENGTH = 1000
 
 
 def all_rows(store: Store) -> dict[str, str]:
@@ -28,8 +32,14 @@ def rows_detail(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def put(store: Store, key: str, value: str, *, description: str | None = None, by: str | None = None) -> None:
+    """Upsert a row. Who and why are operator text: made storable (a byte that was not UTF-8
+    becomes U+FFFD), redacted and cut to their columns, never refused."""
+    if description is not None:
+        description = storable(scrub(description))[:DESCRIPTION_LENGTH]
+    if by is not None:
+        by = storable(by)[:BY_LENGTH]
     with store.tx() as conn:
-        upsert(conn, system_config, {"key": key, "value": value, "description": description,
+        upsert(conn, system_config, {"key": key, "value": storable(value), "description": description,
                                      "updated_at": store.now(), "updated_by": by}, ["key"])
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from harvester_cli.redact import scrub
 from harvester_cli.store.base import Store, dumps, loads, storable
 from harvester_cli.store.tables import dead_letter_queue as dlq
 
@@ -14,8 +15,13 @@ STATUSES = ("pending", "retrying", "resolved", "discarded")
 
 def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], error: str,
         error_type: str, run_id: int | None, conn=None) -> int:
-    """Record a failed item; a pending item with the same key gets one more attempt counted."""
+    """Record a failed item; a pending item with the same key gets one more attempt counted.
+
+    The error and the payload pass the redaction layer (no secret is ever stored)."""
     now = store.now()
+    error = storable(scrub(error or "")[:4000])
+    error_type = (error_type or "")[:64] or None
+    stored_payload = storable(scrub(dumps(payload)))
 
     def write(c) -> int:
         existing = c.execute(
@@ -24,12 +30,12 @@ def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], 
         ).scalar()
         if existing is not None:
             c.execute(update(dlq).where(dlq.c.id == existing).values(
-                attempts=dlq.c.attempts + 1, error=storable(error[:4000]), error_type=error_type, run_id=run_id,
-                updated_at=now, status="pending", payload=dumps(payload)))
+                attempts=dlq.c.attempts + 1, error=error, error_type=error_type, run_id=run_id,
+                updated_at=now, status="pending", payload=stored_payload))
             return int(existing)
         result = c.execute(insert(dlq).values(
-            job_type=job_type, item_key=item_key, payload=dumps(payload), status="pending", attempts=1,
-            error=storable(error[:4000]), error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
+            job_type=job_type, item_key=item_key, payload=stored_payload, status="pending", attempts=1,
+            error=error, error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
         return int(result.inserted_primary_key[0])
 
     if conn is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from harvester_cli.redact import scrub
 from harvester_cli.store.base import Store, dumps, storable
 from harvester_cli.store.tables import system_logs
 
@@ -23,8 +24,10 @@ _LOGGING_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logg
 
 def write(store: Store, event: str, message: str, *, level: str = "info", job_type: str | None = None,
           run_id: int | None = None, details: dict[str, Any] | None = None, conn=None) -> None:
-    values = dict(created_at=store.now(), level=level, job_type=job_type, run_id=run_id, event=event,
-                  message=storable(message[:4000]), details=dumps(details) if details else None)
+    """One event; message and details pass the redaction layer (no secret is ever stored)."""
+    values = dict(created_at=store.now(), level=level, job_type=job_type, run_id=run_id, event=event[:64],
+                  message=storable(scrub(message)[:4000]),
+                  details=storable(scrub(dumps(details))) if details else None)
     if conn is not None:
         conn.execute(insert(system_logs).values(**values))
     else:

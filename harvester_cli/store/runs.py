@@ -7,10 +7,20 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 
-from harvester_cli.store.base import Store, dumps
+from harvester_cli.redact import scrub
+from harvester_cli.store.base import Store, dumps, storable
 from harvester_cli.store.tables import job_status
 
 FINAL_STATUSES = ("succeeded", "failed", "cancelled", "timed_out", "skipped", "abandoned")
+
+
+def _error(text: str | None) -> str | None:
+    """An error as stored: through the redaction layer, storable on every store."""
+    return None if text is None else storable(scrub(str(text)))
+
+
+def _error_type(text: str | None) -> str | None:
+    return None if text is None else str(text)[:64]
 
 
 def start(store: Store, *, job_type: str, status: str, host: str, pid: int, slot: int | None,
@@ -23,7 +33,8 @@ def start(store: Store, *, job_type: str, status: str, host: str, pid: int, slot
             insert(job_status).values(
                 job_type=job_type, status=status, started_at=now, finished_at=finished,
                 heartbeat_at=now, deadline_at=deadline_at, host=host, pid=pid, slot=slot, lock_ref=lock_ref,
-                token=token, params=dumps(params), error=error, error_type=error_type,
+                token=token, params=storable(scrub(dumps(params))), error=_error(error),
+                error_type=_error_type(error_type),
                 duration_seconds=0.0 if finished else None,
             )
         )
@@ -51,7 +62,8 @@ def finish(store: Store, run_id: int, token: str, *, status: str, items_ok: int,
             update(job_status)
             .where(job_status.c.id == run_id, job_status.c.token == token, job_status.c.status == "running")
             .values(status=status, finished_at=now, heartbeat_at=now, items_ok=items_ok,
-                    items_failed=items_failed, duration_seconds=duration, error=error, error_type=error_type)
+                    items_failed=items_failed, duration_seconds=duration, error=_error(error),
+                    error_type=_error_type(error_type))
         )
         return result.rowcount == 1
 
@@ -87,7 +99,7 @@ def mark_abandoned(store: Store, run_id: int, heartbeat_before: dt.datetime, rea
             update(job_status)
             .where(job_status.c.id == run_id, job_status.c.status == "running",
                    job_status.c.heartbeat_at < heartbeat_before)
-            .values(status="abandoned", finished_at=now, error=reason, error_type="Abandoned")
+            .values(status="abandoned", finished_at=now, error=_error(reason), error_type="Abandoned")
         )
         return result.rowcount == 1
 

@@ -5,11 +5,13 @@ from typing import Annotated, List, Optional
 import typer
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context, who
+from harvester_cli.commands.common import MAX_ID, context, int_parser, who
 from harvester_cli.services import dlq as dlq_service
 from harvester_cli.services import pipeline
 
 app = typer.Typer(help="The dead-letter queue: items that still failed after retries.", no_args_is_help=True)
+
+_ID = int_parser("ID", 1, MAX_ID)  # ASCII digits within the store's 64-bit range, else exit 2
 
 LIST_KEYS = ("id", "job_type", "item_key", "status", "attempts", "error_type", "error", "created_at", "updated_at")
 
@@ -18,7 +20,8 @@ LIST_KEYS = ("id", "job_type", "item_key", "status", "attempts", "error_type", "
 def list_(
     ctx: typer.Context,
     status: Annotated[Optional[str], typer.Option("--status", help="pending, retrying, resolved or discarded.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent items shown.")] = 100,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"),
+                                       help="Most recent items shown.")] = 100,
 ) -> None:
     """List dead-letter items, newest first."""
     c = context(ctx)
@@ -33,7 +36,8 @@ def list_(
 
 
 @app.command("show")
-def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID", help="Dead-letter item id.")]) -> None:
+def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID", parser=_ID,
+                                                                     help="Dead-letter item id.")]) -> None:
     """One item with its error and replayable payload."""
     c = context(ctx)
     item = dlq_service.show(c.store(), item_id)
@@ -56,7 +60,8 @@ def _error(item: dict) -> str:
 @app.command("retry")
 def retry(
     ctx: typer.Context,
-    item_ids: Annotated[Optional[List[int]], typer.Argument(metavar="ID...", help="Items to replay.")] = None,
+    item_ids: Annotated[Optional[List[int]], typer.Argument(metavar="ID...", parser=_ID,
+                                                            help="Items to replay.")] = None,
     all_pending: Annotated[bool, typer.Option("--all", help="Replay every pending item.")] = False,
 ) -> None:
     """Run items again exactly as they failed; those that succeed are resolved.
@@ -87,7 +92,7 @@ def retry(
 @app.command("discard")
 def discard(
     ctx: typer.Context,
-    item_ids: Annotated[List[int], typer.Argument(metavar="ID...", help="Items to give up on.")],
+    item_ids: Annotated[List[int], typer.Argument(metavar="ID...", parser=_ID, help="Items to give up on.")],
 ) -> None:
     """Give up on pending items: they stop counting as pending and are never replayed.
 

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from harvester_cli import console, errors
-from harvester_cli.commands.common import check_choice, context, parse_duration
+from harvester_cli import console
+from harvester_cli.commands.common import check_choice, context, int_parser, parse_duration, parse_id
 from harvester_cli.store import domains as domains_store
 
 FORMATS = ("table", "csv", "json")
@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
         since: Annotated[Optional[str], typer.Option("--since", metavar="DURATION",
                                                      help="Only mentions this recent: 30m, 12h, 7d, 2w.",
                                                      show_default=False)] = None,
-        top: Annotated[Optional[int], typer.Option("--top", min=1, help="The N most mentioned.",
-                                                   show_default=False)] = None,
+        top: Annotated[Optional[int], typer.Option("--top", metavar="N", parser=int_parser("--top"),
+                                                   help="The N most mentioned.", show_default=False)] = None,
         fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
         video: Annotated[Optional[str], typer.Option(
             "--video", metavar="ID", show_default=False,
@@ -38,11 +38,10 @@ def register(app: typer.Typer) -> None:
         """
         c = context(ctx)
         check_choice(fmt, FORMATS, "--format")
-        if video is not None and not video.strip().isdigit():
-            raise errors.BadInput(f"--video {video!r} is not a TikTok video id")
+        video_id = parse_id(video, "--video") if video is not None else None  # ASCII digits, 64-bit
+        seconds = parse_duration(since, "--since") if since else None
         store = c.store()
-        cutoff = store.now() - dt.timedelta(seconds=parse_duration(since, "--since")) if since else None
-        video_id = int(video) if video is not None else None
+        cutoff = store.now() - dt.timedelta(seconds=seconds) if seconds is not None else None
         rows = domains_store.report(store, since=cutoff, top=top, video_id=video_id)
         items = [{"domain": r["domain"], "mentions": r["mentions"], "videos": r["videos"],
                   "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"])} for r in rows]

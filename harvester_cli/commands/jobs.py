@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import check_choice, context
+from harvester_cli.commands.common import MAX_SECONDS, check_choice, context, int_parser
 from harvester_cli.services import jobs as jobs_service
 from harvester_cli.settings import JOB_TYPES
 
@@ -24,8 +24,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         job_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE",
                                                         help=f"Only this job type: {', '.join(JOB_TYPES)}.")] = None,
-        hours: Annotated[int, typer.Option("--hours", min=1, help="Window of runs and metrics.")] = 24,
-        limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent runs listed.")] = 30,
+        hours: Annotated[int, typer.Option("--hours", metavar="H", parser=int_parser("--hours", 1, MAX_SECONDS // 3600),
+                                           help="Window of runs and metrics.")] = 24,
+        limit: Annotated[int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"),
+                                           help="Most recent runs listed.")] = 30,
     ) -> None:
         """Recent runs and metrics per job type: success rate, average and p95 duration, last success, queues."""
         check_choice(job_type, JOB_TYPES, "job type")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import check_choice, context
+from harvester_cli.commands.common import check_choice, context, int_parser
 from harvester_cli.settings import JOB_TYPES
 from harvester_cli.store import logs as logs_store
 
@@ -14,7 +14,8 @@ def register(app: typer.Typer) -> None:
     @app.command("logs")
     def logs(
         ctx: typer.Context,
-        limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent events shown.")] = 50,
+        limit: Annotated[int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"),
+                                           help="Most recent events shown.")] = 50,
         level: Annotated[Optional[str], typer.Option("--level", help="Minimum level: debug, info, warning, error.")] = None,
         job_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="Only this job type.")] = None,
     ) -> None:

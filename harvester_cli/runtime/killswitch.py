@@ -12,9 +12,12 @@ from typing import Any
 
 from harvester_cli.store import config as config_store
 from harvester_cli.store import logs
-from harvester_cli.store.base import Store, loads
+from harvester_cli.store.base import Store, loads, storable
 
 EVENT_PREFIX = "kill_switch."
+#: the switch always engages: a reason or author that is not UTF-8 or too long is cleaned, never refused
+REASON_LENGTH = 1000
+BY_LENGTH = config_store.BY_LENGTH
 # How far back `history` looks in system_logs for the switch's events (newest first).
 HISTORY_SCAN = 5000
 
@@ -45,8 +48,20 @@ def describe(state: dict[str, Any], *, active_word: str = "active") -> str:
     return text
 
 
+def clean(text: str | None, limit: int) -> str | None:
+    """Operator text fit for every store: a byte that was not UTF-8 (argv decodes it as a lone
+    surrogate) becomes U+FFFD, NUL too, and the text is cut to `limit` characters."""
+    if text is None:
+        return None
+    text = storable(str(text))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def set_state(store: Store, active: bool, *, reason: str | None, by: str | None) -> dict[str, Any]:
-    """Turn the switch on or off; returns the state with `changed` (False for a repeat)."""
+    """Turn the switch on or off; returns the state with `changed` (False for a repeat).
+
+    Never refuses its input: reason and author are cleaned and cut (see `clean`)."""
+    reason, by = clean(reason, REASON_LENGTH), clean(by, BY_LENGTH)
     now = store.now().isoformat(timespec="seconds") + "Z"
     current = config_store.get_json(store, config_store.KILL_SWITCH_KEY, None)
     if current is not None and bool(current.get("active", False)) == active:

@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from harvester_cli import errors
+from harvester_cli import errors, filesafety
 
 ADVISORY_NAMESPACE = 0x4856  # "HV": keeps our advisory keys apart from other applications'
 
@@ -50,18 +50,27 @@ class SlotBackend(Protocol):
 
 
 class FileSlots:
-    """Lock files `<dir>/<job_type>.<n>.lock`."""
+    """Lock files `<dir>/<job_type>.<n>.lock`.
+
+    The directory is created 0700 and must stay private: owned by this user, not group- or
+    world-writable, not a symbolic link; a lock file must not be a symbolic link either. Anything
+    else is refused (exit 2) with the fix, since another user could otherwise hold or redirect the
+    slots."""
+
+    FIX = "set HARVESTER_LOCK_DIR to a directory of your own"
 
     def __init__(self, lock_dir: Path):
         self.lock_dir = Path(lock_dir)
 
     def _ensure_dir(self) -> None:
+        filesafety.check_private_dir(self.lock_dir, what="lock directory", fix=self.FIX)
         try:
-            self.lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            filesafety.make_private_dir(self.lock_dir)
         except OSError as exc:
             raise errors.ConfigError(
                 f"cannot create lock directory {self.lock_dir}: {exc.strerror}; set HARVESTER_LOCK_DIR to a writable directory"
             ) from None
+        filesafety.check_private_dir(self.lock_dir, what="lock directory", fix=self.FIX)
         if not os.access(self.lock_dir, os.W_OK):
             raise errors.ConfigError(
                 f"lock directory {self.lock_dir} is not writable; set HARVESTER_LOCK_DIR to a writable directory"
@@ -71,11 +80,16 @@ class FileSlots:
         self._ensure_dir()
         for number in range(1, limit + 1):
             path = self.lock_dir / f"{job_type}.{number}.lock"
+            filesafety.check_private_file(path, what="lock file")
             lock = FileLock(str(path), timeout=0, mode=0o600, thread_local=False)
             try:
                 lock.acquire(timeout=0)
             except Timeout:
                 continue
+            except OSError as exc:  # e.g. replaced by a link between the check and the open
+                raise errors.ConfigError(
+                    f"cannot use lock file {path}: {exc.strerror}; remove it (`rm {path}`)"
+                ) from None
             return Slot(job_type, number, f"file:{path}", lock, self)
         raise errors.NoFreeSlot(
             f"all {limit} {job_type} slots are busy; another run will pick the work up "

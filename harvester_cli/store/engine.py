@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from harvester_cli import errors
+from harvester_cli import errors, filesafety
 from harvester_cli.settings import redact_url
 from harvester_cli.store import tables
 
@@ -59,6 +59,12 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
                     f"no store at {path}{where}; run `harvester init` to create it, or fix "
                     "HARVESTER_DATABASE_URL / --database-url (use an absolute path: sqlite:////var/lib/harvester/harvester.db)"
                 )
+            # the store and its -wal/-shm: ours, not writable by others, never a link (exit 2 with
+            # the fix); a new store is created 0600, and SQLite gives -wal/-shm the same mode
+            for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                filesafety.check_private_file(file, what="SQLite store file", link_fix=(
+                    "point HARVESTER_DATABASE_URL / --database-url at the real file"))
+            filesafety.create_private_file(path)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         elif backend == "postgresql":

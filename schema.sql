@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS discovery_scans (
 	claimed_by BIGINT, 
 	claim_expires_at TIMESTAMP WITHOUT TIME ZONE, 
 	completed_at TIMESTAMP WITHOUT TIME ZONE, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	PRIMARY KEY (fingerprint, day)
 );

@@ -79,7 +79,7 @@ def claim_next(store: Store, source: str, queries: Sequence[ScanQuery], days: Se
         insert_ignore(conn, scans, [
             {"fingerprint": q.fingerprint, "day": day_key(d), "source": source,
              "query": json.dumps(q.description, sort_keys=True, ensure_ascii=False), "state": "pending",
-             "updated_at": now}
+             "created_at": now, "updated_at": now}
             for q in queries for d in days], ["fingerprint", "day"])
         rows = _rows(conn, [q.fingerprint for q in queries], days)
         for day in sorted(days, reverse=True):
@@ -185,7 +185,8 @@ def coverage(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]
 
 def stale(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], settle: dt.timedelta,
           after: dt.timedelta) -> list[str]:
-    """Days that can no longer gain videos (settled) and have stayed unscanned for `after`."""
+    """Days that can no longer gain videos (settled) and have stayed unscanned for `after` since
+    then, or since discovery first knew them (a new install is not late for old days)."""
     now = store.now()
     with store.read() as conn:
         rows = _rows(conn, [q.fingerprint for q in queries], days)
@@ -193,7 +194,8 @@ def stale(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], s
     for query in queries:
         for day in days:
             row = rows.get((query.fingerprint, day_key(day)))
-            if (row is None or row["state"] != "settled") and day_end(day) + settle + after <= now:
+            if row is not None and row["state"] != "settled" and \
+                    max(day_end(day) + settle, row["created_at"]) + after <= now:
                 late.add(day_key(day))
     return sorted(late, reverse=True)
 

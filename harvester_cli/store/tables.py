@@ -213,6 +213,7 @@ discovery_scans = Table(
     Column("claimed_by", BigInteger),
     Column("claim_expires_at", DateTime),
     Column("completed_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_discovery_scans_day", "day"),
 )

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.BigInteger()),
         sa.Column("claim_expires_at", sa.DateTime()),
         sa.Column("completed_at", sa.DateTime()),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_discovery_scans_day", "discovery_scans", ["day"])

@@ -13,7 +13,7 @@ running `harvester discover` then `harvester harvest` as separate processes whos
 moved by libfaketime (LD_PRELOAD + FAKETIME); the fake's clock and quota day move with them.
 There is no test-only clock setting in the product.
 
-"after" is this tree; "before" is the first release (commit c421b70, from
+"after" is this tree as committed (git HEAD); "before" is the first release (commit c421b70, from
 tests/fixtures/release-c421b70.tar.gz), run the same way on its own store.
 
 Reported per run: research requests (video queries and comment lists; token requests are
@@ -183,15 +183,24 @@ class Product:
             env["PYTHONPATH"] = str(tree)
             self.cmd, self.cwd = [sys.executable, "-m", "harvester_cli"], tree
         else:
-            env["PYTHONPATH"] = str(ROOT)
-            exe = Path(sys.executable).with_name("harvester")
-            self.cmd, self.cwd = ([str(exe)] if exe.exists() else [sys.executable, "-m", "harvester_cli"]), workdir
+            # the package as committed (git HEAD), so that uncommitted edits, or edits made while
+            # the simulation runs, do not reach it
+            tree = workdir / "tree"
+            tree.mkdir()
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "harvester_cli"],
+                                     capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+            env["PYTHONPATH"] = str(tree)
+            self.cmd, self.cwd = [sys.executable, "-m", "harvester_cli"], tree
         self.env = env
+        self.failures: list[str] = []
 
     def run(self, sim: float, *args: str) -> subprocess.CompletedProcess:
         env = dict(self.env, FAKETIME="@" + _stamp(sim))
         result = subprocess.run(self.cmd + list(args), cwd=self.cwd, env=env, capture_output=True, text=True,
                                 timeout=600)
+        if result.returncode == 1:
+            self.failures.append(f"{' '.join(args)}: {result.stderr.strip()[-300:]}")
         if result.returncode not in (0, 1):
             raise SystemExit(f"{self.which}: harvester {' '.join(args)} exited {result.returncode}: "
                              f"{result.stderr.strip()[-500:]}")
@@ -224,6 +233,8 @@ def simulate(which: str, a, start: int, videos: list, workdir: Path) -> dict:
         done = product.query("SELECT count(*) FROM videos WHERE harvest_state = 'done'")[0][0]
         comments = product.query("SELECT count(*) FROM comments")[0][0]
         queued = product.query("SELECT count(*) FROM videos")[0][0]
+        if product.failures:
+            print(f"{which}: {len(product.failures)} run(s) exited 1; first: {product.failures[0]}", flush=True)
     finally:
         fake.stop()
     t = fake.tally
@@ -233,7 +244,8 @@ def simulate(which: str, a, start: int, videos: list, workdir: Path) -> dict:
             "useful": useful, "useful_share": useful / research if research else 0.0,
             "comment_share": t["comments"] / research if research else 0.0,
             "duplicate_pages": t["duplicate_pages"], "videos_found": queued, "videos_done": done,
-            "comments_stored": comments, "tokens_by_day": tokens_by_day, "seconds": elapsed}
+            "comments_stored": comments, "tokens_by_day": tokens_by_day, "seconds": elapsed,
+            "failed_runs": len(product.failures)}
 
 
 def small_volume(which: str, workdir: Path, start: int, runs: int = 12, candidates: int = 2550) -> dict:
@@ -332,12 +344,13 @@ def render(a, results, small, small_pages, quiet) -> str:
              "then `harvest` under libfaketime; the product's clock starts after the videos' days have settled.",
              "",
              "| run | research requests | useful | to comments | comment pages fetched twice | videos found | "
-             "videos fully harvested | comments stored | token requests per day |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "videos fully harvested | comments stored | token requests per day | runs that failed |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r['which']} | {r['research']} | {r['useful_share'] * 100:.1f} % | "
                      f"{r['comment_share'] * 100:.1f} % | {r['duplicate_pages']} | {r['videos_found']} | "
-                     f"{r['videos_done']} | {r['comments_stored']} | {', '.join(map(str, r['tokens_by_day']))} |")
+                     f"{r['videos_done']} | {r['comments_stored']} | {', '.join(map(str, r['tokens_by_day']))} | "
+                     f"{r['failed_runs']} |")
     lines += ["", f"Small volume (2,550 candidates, 12 `discover` runs 10 minutes apart; the window needs "
                   f"{small_pages} pages once):"]
     for s in small:

@@ -29,12 +29,15 @@ from urllib.parse import quote, quote_plus, unquote
 REDACTED = "********"
 #: shorter values are not registered: masking them would mangle ordinary text
 MIN_SECRET_LENGTH = 4
-#: fragments of a password split at a URL delimiter are registered from this length on
+#: fragments of a password split at a URL delimiter are registered from this length on, and a
+#: secret cut short (a message shortened to its first N characters) is masked from this length on
 MIN_FRAGMENT_LENGTH = 6
+#: what marks text that was cut short: an ellipsis or three dots
+_CUT = r"(?=\u2026|\.\.\.)"
 
 _lock = threading.Lock()
 _registered: dict[str, None] = {}  # an ordered set
-_compiled: re.Pattern | None = None
+_compiled: tuple[re.Pattern, re.Pattern] | None = None
 _compiled_for: tuple[str, ...] = ()
 
 # names whose value is a credential: anything ending in secret/token/password/signature/credential,
@@ -50,15 +53,23 @@ _PARAM = re.compile(r"(?i)(?:(?<![\w.-])|(?<=[?&;]))(" + _CREDENTIAL_NAME + r"=[
                     r"([^&\s\"'<>#]+)")
 # "name": "value" in JSON
 _JSON_MEMBER = re.compile(r"(?i)(\"" + _CREDENTIAL_NAME + r"\"\s*:\s*\")((?:[^\"\\]|\\.)+)(\")")
-_BEARER = re.compile(r"(?i)\b(bearer\s+)([A-Za-z0-9._~+/=-]{8,})")
-_ACCESS_TOKEN = re.compile(r"\b(?:clt|act|rft)\.[A-Za-z0-9._~+/=!*-]{16,}")
+_BEARER = re.compile(r"(?i)\b(bearer(?:\s+|%20|\+))([A-Za-z0-9._~+/=-]{8,})")
+_ACCESS_TOKEN = re.compile(r"(?i)(?<![a-z])(?:clt|act|rft)\.[A-Za-z0-9._~+/=!*-]{16,}")
 
 
 def forms(secret: str) -> set[str]:
     """The ways a secret can be written back to us."""
-    found = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), quote_plus(secret, safe=""),
-             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], repr(secret)[1:-1],
-             html.escape(secret), secret.casefold()}
+    found = {secret, secret.casefold(), html.escape(secret), repr(secret)[1:-1], json.dumps(secret)[1:-1],
+             json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1].replace("/", "\\/")}
+    # a byte that was not UTF-8 (a lone surrogate from argv or environ) is sent as that byte
+    for errors in ("strict", "surrogateescape"):
+        try:
+            encoded = {quote(secret, safe="", errors=errors), quote(secret, errors=errors),
+                       quote_plus(secret, errors=errors), quote_plus(secret, safe="", errors=errors)}
+        except UnicodeEncodeError:
+            continue
+        # a server that URL-encodes the (URL-encoded) form body it received, or JSON-escapes it
+        found |= encoded | {quote(e, safe="") for e in encoded} | {json.dumps(e)[1:-1] for e in encoded}
     return {f for f in found if len(f) >= MIN_SECRET_LENGTH}
 
 
@@ -119,11 +130,16 @@ def reset() -> None:
         _compiled = None
 
 
-def _pattern(extra: tuple[str, ...]) -> re.Pattern | None:
+def _alternation(texts: Iterable[str]) -> str:
+    return "|".join(re.escape(t) for t in sorted(set(texts), key=len, reverse=True))  # the longest wins
+
+
+def _pattern(extra: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern] | None:
+    """(every form of every secret, the start of one cut short), compiled once per set of secrets."""
     global _compiled, _compiled_for
     with _lock:
         values = tuple(_registered) + tuple(v for v in extra if v and v not in _registered)
-        if _compiled is not None and _compiled_for == values:
+        if _compiled_for == values and (_compiled is not None or not values):
             return _compiled
         every: set[str] = set()
         for value in values:
@@ -132,8 +148,9 @@ def _pattern(extra: tuple[str, ...]) -> re.Pattern | None:
         if not every:
             _compiled, _compiled_for = None, values
             return None
-        alternatives = sorted(every, key=len, reverse=True)  # the longest form wins
-        _compiled = re.compile("|".join(re.escape(a) for a in alternatives), re.IGNORECASE)
+        starts = {form[:n] for form in every for n in range(MIN_FRAGMENT_LENGTH, len(form))}
+        _compiled = (re.compile(_alternation(every), re.IGNORECASE),
+                     re.compile(f"(?:{_alternation(starts) or '(?!)'}){_CUT}", re.IGNORECASE))
         _compiled_for = values
         return _compiled
 
@@ -145,9 +162,12 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     if not isinstance(text, str):
         text = str(text)
     extra = tuple(s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH)
-    pattern = _pattern(extra)
-    if pattern is not None:
-        text = pattern.sub(REDACTED, text)
+    patterns = _pattern(extra)
+    if patterns is not None:
+        whole, cut_short = patterns
+        text = whole.sub(REDACTED, text)
+        if "\u2026" in text or "..." in text:
+            text = cut_short.sub(REDACTED, text)
     if "://" in text:
         text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{REDACTED}@", text)
     if "=" in text:

@@ -388,6 +388,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise errors.ConfigError(f"cannot read env file {path}: {exc.strerror}; check its permissions") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark (editors on Windows)
     lines = data.decode("utf-8", errors="replace").splitlines()
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
@@ -404,7 +405,6 @@ def read_env_file(path: Path) -> dict[str, str]:
         raise errors.ConfigError(
             f"{path}:{number}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         ) from None
-    text = text.removeprefix("\ufeff")
     # what python-dotenv cannot parse (an unclosed quote) it would skip with a warning: refuse it
     for binding in parse_stream(io.StringIO(text)):
         if binding.error:

@@ -46,8 +46,9 @@ def register(app: typer.Typer) -> None:
                     console.error_line(f"stdin line {number}: {type(exc).__name__}: {exc}; expected "
                                        '{"id": ..., "text": "..."} - line skipped')
                     continue
-                buffer.append(json.dumps({"id": record.get("id"), "domains": extract_domains(text)},
-                                         ensure_ascii=False))
+                # ids as given, but C1 and bidi controls escaped (\uXXXX), never raw
+                buffer.append(console.json_text({"id": record.get("id"), "domains": extract_domains(text)},
+                                                redact=False))
             if len(buffer) >= 2048:
                 out.write("\n".join(buffer) + "\n")
                 buffer.clear()

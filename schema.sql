@@ -31,6 +31,19 @@ CREATE INDEX IF NOT EXISTS ix_dlq_status ON dead_letter_queue (status, created_a
 
 CREATE UNIQUE INDEX IF NOT EXISTS ux_dlq_open_item ON dead_letter_queue (job_type, item_key) WHERE status = 'pending';
 
+CREATE TABLE IF NOT EXISTS digest_posts (
+	window_start TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	window_end TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	state VARCHAR(16) NOT NULL, 
+	token VARCHAR(64) NOT NULL, 
+	claim_expires_at TIMESTAMP WITHOUT TIME ZONE, 
+	posted_at TIMESTAMP WITHOUT TIME ZONE, 
+	summary TEXT, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	PRIMARY KEY (window_start, window_end)
+);
+
 CREATE TABLE IF NOT EXISTS discovery_scans (
 	fingerprint VARCHAR(32) NOT NULL, 
 	day VARCHAR(10) NOT NULL, 
@@ -63,6 +76,10 @@ CREATE TABLE IF NOT EXISTS domains (
 	first_extracted_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	PRIMARY KEY (domain)
 );
+
+CREATE INDEX IF NOT EXISTS ix_domains_first_extracted ON domains (first_extracted_at);
+
+CREATE INDEX IF NOT EXISTS ix_domains_first_seen ON domains (first_seen);
 
 CREATE TABLE IF NOT EXISTS job_status (
 	id BIGSERIAL NOT NULL, 
@@ -167,6 +184,7 @@ CREATE TABLE IF NOT EXISTS domain_mentions (
 	video_id BIGINT NOT NULL, 
 	written TEXT NOT NULL, 
 	seen_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	link TEXT, 
 	PRIMARY KEY (comment_id, domain), 
 	FOREIGN KEY(comment_id) REFERENCES comments (id) ON DELETE CASCADE, 
 	FOREIGN KEY(domain) REFERENCES domains (domain)
@@ -174,6 +192,12 @@ CREATE TABLE IF NOT EXISTS domain_mentions (
 
 CREATE INDEX IF NOT EXISTS ix_domain_mentions_domain ON domain_mentions (domain, seen_at);
 
+CREATE INDEX IF NOT EXISTS ix_domain_mentions_link ON domain_mentions (domain, link, seen_at, video_id);
+
+CREATE INDEX IF NOT EXISTS ix_domain_mentions_link_pending ON domain_mentions (comment_id) WHERE link IS NULL;
+
 CREATE INDEX IF NOT EXISTS ix_domain_mentions_seen ON domain_mentions (seen_at);
 
 CREATE INDEX IF NOT EXISTS ix_domain_mentions_video ON domain_mentions (video_id);
+
+CREATE INDEX IF NOT EXISTS ix_domain_mentions_window ON domain_mentions (seen_at, domain, video_id);

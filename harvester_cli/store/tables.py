@@ -218,3 +218,39 @@ discovery_scans = Table(
     Index("ix_discovery_scans_day", "day"),
 )
 
+
+# --------------------------------------------------------------------------- results (issue 13)
+# Added by migration 0003: only new columns, indexes and tables (no table is rebuilt).
+
+# The link as written, normalised for grouping (harvester_cli/extraction/links.py); NULL until
+# `links` or `digest` normalises it (they fill every NULL row before they report).
+domain_mentions.append_column(Column("link", Text))
+# `domains` and `links`: per domain, per link, with the video and time of every mention in the
+# index itself, so neither report reads the table rows (SQLite scans the index alone)
+Index("ix_domain_mentions_link", domain_mentions.c.domain, domain_mentions.c.link, domain_mentions.c.seen_at,
+      domain_mentions.c.video_id)
+# the rows `links` still has to normalise (on an upgraded store: all of them, once)
+Index("ix_domain_mentions_link_pending", domain_mentions.c.comment_id,
+      sqlite_where=text("link IS NULL"), postgresql_where=text("link IS NULL"))
+# `domains --rising` and `--since`: a window of mentions read from the index alone
+Index("ix_domain_mentions_window", domain_mentions.c.seen_at, domain_mentions.c.domain, domain_mentions.c.video_id)
+# `domains --new` (first seen) and the digest's new domains (first extracted)
+Index("ix_domains_first_seen", domains.c.first_seen)
+Index("ix_domains_first_extracted", domains.c.first_extracted_at)
+
+# A digest posted to a webhook: one row per window, claimed before the post and marked posted
+# after it, so cron running `digest --notify` twice (or on two hosts) posts a window once.
+# state: posting (claimed until claim_expires_at) -> posted
+digest_posts = Table(
+    "digest_posts",
+    metadata,
+    Column("window_start", DateTime, primary_key=True),
+    Column("window_end", DateTime, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("claim_expires_at", DateTime),
+    Column("posted_at", DateTime),
+    Column("summary", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)

@@ -7,11 +7,13 @@ import typer
 
 def register(app: typer.Typer) -> None:
     from harvester_cli.commands import (budget, check, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
+    from harvester_cli.commands import links
 
     init.register(app)
     pipeline.register(app)
     scan.register(app)
     domains.register(app)
+    links.register(app)
     health.register(app)
     watch.register(app)
     cleanup.register(app)

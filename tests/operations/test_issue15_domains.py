@@ -39,10 +39,10 @@ def two_videos(cli, tmp_path):
 def test_video_report_uses_that_videos_mentions_only(cli, two_videos):
     overall = {d["domain"]: d for d in json.loads(cli("domains", "--format", "json").stdout)}
     assert overall["shared.com"] == {"domain": "shared.com", "mentions": 5, "videos": 2,
-                                     "first_seen": _iso(3600), "last_seen": _iso(10 * 3600)}
+                                     "first_seen": _iso(3600), "last_seen": _iso(10 * 3600), "category": None}
     per_video = json.loads(cli("domains", "--video", str(VIDEO_A), "--format", "json").stdout)
     assert per_video == [{"domain": "shared.com", "mentions": 2, "videos": 1,
-                          "first_seen": _iso(3 * 3600), "last_seen": _iso(5 * 3600)}]
+                          "first_seen": _iso(3 * 3600), "last_seen": _iso(5 * 3600), "category": None}]
     per_b = {d["domain"]: d for d in json.loads(cli("--json", "domains", "--video", str(VIDEO_B)).stdout)}
     assert set(per_b) == {"shared.com", "only-b.com"}
     assert (per_b["shared.com"]["mentions"], per_b["shared.com"]["first_seen"], per_b["shared.com"]["last_seen"]) \
@@ -63,7 +63,7 @@ def test_video_table_and_csv_show_that_videos_sample_and_dates(cli, two_videos):
     assert f"of video {VIDEO_A}" in table
     assert _iso(3 * 3600) in table and _iso(10 * 3600) not in table and _iso(3600) not in table
     csv_text = cli("domains", "--video", str(VIDEO_A), "--format", "csv").stdout
-    assert csv_text.splitlines()[1] == f"shared.com,2,1,{_iso(3 * 3600)},{_iso(5 * 3600)}"
+    assert csv_text.splitlines()[1] == f"shared.com,2,1,{_iso(3 * 3600)},{_iso(5 * 3600)},"  # no category
 
 
 def test_unknown_video_gives_an_empty_report(cli, two_videos):

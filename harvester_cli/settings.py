@@ -171,6 +171,9 @@ SETTINGS: tuple[Setting, ...] = (
             runtime=False, endpoint=True),
     Setting("WORKER_API_KEY", None, _text, "bearer key of the worker service", secret=True, runtime=False),
     Setting("HARVESTER_FILES_DIR", None, _text, "directory with videos.jsonl and comments.jsonl"),
+    Setting("HARVESTER_FILES_COMPLETE_MARKER", None, _text,
+            "files source: a file name (e.g. _SUCCESS) that must exist in HARVESTER_FILES_DIR, newer than "
+            "the data files, before the dataset is read"),
     Setting("MAX_CONCURRENT_DISCOVERY_JOBS", "5", _int(1, 1000), "discovery runs at once"),
     Setting("MAX_CONCURRENT_HARVESTING_JOBS", "10", _int(1, 1000), "harvesting runs at once"),
     Setting("MAX_CONCURRENT_EXTRACTION_JOBS", "50", _int(1, 1000), "extraction runs at once"),
@@ -189,6 +192,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_RETRY_ATTEMPTS", "3", _int(1, 20), "attempts per request before giving up"),
     Setting("HARVESTER_RETRY_MAX_WAIT_SECONDS", "30", _float(0, 3600), "longest wait between attempts"),
     Setting("HARVESTER_HTTP_TIMEOUT_SECONDS", "30", _float(0.1, 600), "timeout of one HTTP request"),
+    Setting("HARVESTER_MAX_RESPONSE_BYTES", "10000000", _int(1000, 1_000_000_000),
+            "largest HTTP answer body read, bytes (a larger one fails the request, unread)"),
     Setting("HARVESTER_FETCH_CONCURRENCY", "8", _int(1, 64), "requests in flight inside one harvest run"),
     Setting("HARVESTER_HARVEST_BATCH_SIZE", "50", _int(1, 10000), "videos claimed at a time by harvest"),
     Setting("HARVESTER_EXTRACT_BATCH_SIZE", "2000", _int(1, 100000), "comments claimed at a time by extract"),

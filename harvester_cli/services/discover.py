@@ -4,7 +4,9 @@ A source that scans by day (TikTok: `ledger_queries` and `scan_day`) goes throug
 discovery ledger: each query and UTC day is scanned once after it ends and once more after it
 settles, newest day first, and a run that stops (budget, quota, deadline, kill switch, --limit)
 leaves the day where the next run continues. Each answered page's videos and the ledger's
-progress are written in one transaction. A run with nothing due sends no request. Sources
+progress are written in one transaction. A run with nothing due sends no request. A day whose
+scan fails (an endless cursor, an answer that cannot be read after retries) is logged and the
+run goes on with the other days, then ends `failed`; two failed days in a row stop it. Sources
 without days (files, worker) are read whole, as before.
 """
 
@@ -20,6 +22,9 @@ from harvester_cli.store import ledger
 from harvester_cli.store import videos as videos_store
 
 SAVE_BATCH = 100
+#: day scans in a row that may fail (their error logged, the run goes on with the other days)
+#: before the run stops: then the source is failing, not a day
+FAILED_DAYS_IN_A_ROW = 2
 
 
 def uses_ledger(source) -> bool:
@@ -55,6 +60,8 @@ def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh
     lease = dt.timedelta(minutes=rc.settings.timeout_minutes("discovery"))
     done: set[tuple[str, dt.date]] = set()
     stop_note = ""
+    failures: list[str] = []  # day scans that failed (an endless cursor, an answer that cannot be read)
+    in_a_row = 0
     try:
         while limit is None or totals["promoted"] < limit:
             rc.checkpoint()
@@ -64,10 +71,28 @@ def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh
                 break
             done.add((claim.query.fingerprint, claim.day))
             totals["days_scanned"] += 1
-            _scan(rc, source, claim, settle, totals, limit, force_refresh)
+            try:
+                _scan(rc, source, claim, settle, totals, limit, force_refresh)
+            except errors.RunStopped:
+                rc.checkpoint()  # a request cut short by the stop flag: the run's own reason
+                raise
+            except errors.SourceError as exc:
+                if isinstance(exc, errors.QuotaExhausted) or exc.status in (401, 403):
+                    raise
+                # the day stays where its last answered page left it (the runner releases its claim
+                # at the end); the run goes on with the other days and ends failed
+                failures.append(f"{claim.query.kind} scan of {claim.day}: {rc.scrub(str(exc))}")
+                rc.log("discover.day_failed", failures[-1], level="error")
+                rc.failed()
+                in_a_row += 1
+                if in_a_row >= FAILED_DAYS_IN_A_ROW:
+                    break
+                continue
+            in_a_row = 0
     except errors.QuotaExhausted as exc:
         stop_note = f"; stopped early: {exc}"
         rc.log("quota.exhausted", str(exc), level="warning")
+    totals["days_failed"] = len(failures)
     rc.details.update(totals)
     if not totals["days_scanned"]:
         when = ledger.next_due(rc.store, queries, days, settle)
@@ -79,8 +104,12 @@ def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh
                    f"of {totals['candidates']} candidates, {totals['new']} new, {totals['known']} known, "
                    f"{totals['requeued']} re-queued; {totals['days_completed']} day(s) completed"
                    + (f", {totals['restarts']} expired search(es) restarted" if totals["restarts"] else "")
+                   + (f", {len(failures)} day scan(s) failed" if failures else "")
                    + stop_note)
     rc.log("discover.done", summary, details=totals)
+    if failures:
+        raise errors.PermanentSourceError(
+            f"{len(failures)} day scan(s) failed ({failures[0]}); {summary}")
     return summary
 
 
@@ -158,6 +187,9 @@ def _discover_all(rc: RunContext, source, *, limit: int | None, force_refresh: b
     except errors.QuotaExhausted as exc:
         quota_note = f"; stopped early: {exc}"
         rc.log("quota.exhausted", str(exc), level="warning")
+    except errors.RunStopped:
+        rc.checkpoint()  # a request cut short by the stop flag: the run's own reason
+        raise
     finally:
         flush()
     if video_ids:

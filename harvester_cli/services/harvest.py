@@ -29,10 +29,15 @@ from typing import Callable, Sequence
 from harvester_cli import errors
 from harvester_cli.models import Comment
 from harvester_cli.runtime.runner import KILL_SWITCH_CHECK_SECONDS, RunContext
+from harvester_cli.sources.http import PageGuard
 from harvester_cli.store import comments as comments_store
 from harvester_cli.store import videos as videos_store
 
 FATAL_STATUSES = (401, 403)
+#: comment pages in a row that say has_more but bring no comments or a cursor that does not move
+#: forward, before the video goes to the dead-letter queue (an endless cursor; 2 = the default
+#: HARVESTER_MAX_PAGES, so the video is never finished as done on such pages)
+NO_PROGRESS_PAGES = 2
 
 
 class _Quota:
@@ -71,6 +76,7 @@ def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, 
     fetch thread; the run's thread stores them)."""
     cursor = video.cursor
     left = max_pages - video.pages
+    guard = PageGuard(f"comments of video {video.id}", limit=NO_PROGRESS_PAGES)
     try:
         if left <= 0:
             emit(_Fetched(video.id, last=True))
@@ -81,6 +87,9 @@ def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, 
                 raise errors.QuotaExhausted(quota.message)
             page = source.fetch_comments(video.id, cursor)
             more = page.has_more and page.cursor is not None
+            if more:  # raises NoProgress (dead-lettered) before a no-progress page is stored
+                guard.page(records=len(page.comments), cursor=0 if cursor is None else cursor,
+                           next_cursor=page.cursor)
             cursor = page.cursor if more else None
             emit(_Fetched(video.id, list(page.comments), page=True, cursor=cursor, last=not more or n == left))
             if not more:
@@ -105,6 +114,9 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     remaining = limit
     todo: queue.Queue[videos_store.Claimed | None] = queue.Queue()  # claimed by this run, not started yet
     order = rc.settings["HARVESTER_HARVEST_ORDER"]
+    prepare = getattr(source, "prepare_comments", None)
+    if prepare is not None:
+        prepare()  # a source may refuse (the files source: a half-written dataset) before any claim
     if not video_ids:
         posted_before = rc.store.now() - dt.timedelta(days=rc.settings["HARVESTER_EMPTY_VIDEO_DAYS"])
         totals["finished_empty"] = videos_store.finish_empty(rc.store, posted_before)
@@ -204,6 +216,8 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
                 except queue.Empty:
                     continue
                 if failure is not None:
+                    if isinstance(failure, errors.RunStopped):
+                        rc.checkpoint()  # a request cut short by the stop flag: the run's own reason
                     raise failure  # a fatal source error, or a fetch thread stopped at a checkpoint
                 if result is None:
                     running -= 1

@@ -193,12 +193,16 @@ def run_health(rc, *, notify_url: str | None, transport=None) -> dict[str, Any]:
         from harvester_cli.sources import webhook
 
         def post(payload):
-            webhook.post(notify_url, payload, settings=rc.settings, policy=rc.retry_policy, transport=transport)
+            webhook.post(notify_url, payload, settings=rc.settings, policy=rc.retry_policy, transport=transport,
+                         stop=rc.stop)
 
         try:
             result["notification"] = notify(rc.store, result["alerts"], result["healthy"], post)
             if result["notification"]["sent"]:
                 rc.log("health.notified", f"alert webhook notified: {result['notification']}")
+        except errors.RunStopped:
+            rc.checkpoint()  # the post was cut short by the stop flag: the run's own reason
+            raise
         except errors.SourceError as exc:
             result["notification"] = {"sent": False, "error": rc.scrub(str(exc))}
             rc.log("health.notify_failed", f"alert webhook failed after retries: {rc.scrub(str(exc))}",

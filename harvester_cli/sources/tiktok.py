@@ -195,7 +195,7 @@ class TikTokSource:
     def _fetch_token(self) -> tuple[str, float]:
         what = "TikTok token request"
         response = http.send(
-            self.client, "POST", self.base_url + TOKEN_PATH, what=what,
+            self.client, "POST", self.base_url + TOKEN_PATH, what=what, stop=self.deps.stop,
             data={"client_key": self._client_key, "client_secret": self._client_secret,
                   "grant_type": "client_credentials"},
             headers={"Cache-Control": "no-cache"},
@@ -240,7 +240,7 @@ class TikTokSource:
                 token = self._token()
                 self.deps.spend()
                 response = http.send(self.client, "POST", url, what=what, params=params, json=body,
-                                     headers={"Authorization": f"Bearer {token}"})
+                                     headers={"Authorization": f"Bearer {token}"}, stop=self.deps.stop)
                 try:
                     return self._data(response, what)
                 except _TokenRejected as exc:
@@ -344,6 +344,7 @@ class TikTokSource:
         what = f"TikTok video query {_ymd(start)}-{_ymd(end)}"
         cursor: Any = None
         search_id: Any = None
+        guard = http.PageGuard(what)
         while True:
             body: dict = {"query": query, "start_date": _ymd(start), "end_date": _ymd(end),
                           "max_count": VIDEO_PAGE_SIZE}
@@ -364,9 +365,7 @@ class TikTokSource:
             if next_cursor is None or next_search_id in (None, ""):
                 self.deps.note(f"{what}: has_more without cursor/search_id; paging ends here")
                 return
-            if cursor is not None and next_cursor <= cursor:
-                self.deps.note(f"{what}: cursor did not advance ({next_cursor}); paging ends here")
-                return
+            guard.page(records=len(data.get("videos") or ()), cursor=cursor, next_cursor=next_cursor)
             cursor, search_id = next_cursor, next_search_id
 
     def _parse_video(self, raw: Any) -> Video | None:
@@ -412,6 +411,7 @@ class TikTokSource:
                      "max_count": VIDEO_PAGE_SIZE}
         restarted = False
         resuming = search_id is not None  # the first request continues an earlier run's search
+        guard = http.PageGuard(what)  # an endless cursor fails the day's scan
         while True:
             body = dict(body_base)
             if search_id is not None:
@@ -436,9 +436,8 @@ class TikTokSource:
             if more and (next_cursor is None or next_search_id in (None, "")):
                 self.deps.note(f"{what}: has_more without cursor/search_id; paging ends here")
                 more = False
-            elif more and cursor is not None and next_cursor <= cursor:
-                self.deps.note(f"{what}: cursor did not advance ({next_cursor}); paging ends here")
-                more = False
+            if more:
+                guard.page(records=len(raw), cursor=cursor, next_cursor=next_cursor)
             yield ScanPage(videos, len(raw), cursor=next_cursor if more else None,
                            search_id=str(next_search_id) if more else None, last=not more, restarted=restarted)
             if not more:
@@ -457,6 +456,7 @@ class TikTokSource:
         what = f"TikTok commercial content query {country} {_ymd(day)}"
         restarted = False
         resuming = search_id is not None
+        guard = http.PageGuard(what)
         if day < ADLIB_EARLIEST:
             yield ScanPage([], 0, last=True)
             return
@@ -488,6 +488,8 @@ class TikTokSource:
             if more and next_search_id in (None, ""):
                 self.deps.note(f"{what}: has_more without search_id; paging ends here")
                 more = False
+            if more:
+                guard.page(records=len(items))
             yield ScanPage(videos, len(items), search_id=str(next_search_id) if more else None, last=not more,
                            restarted=restarted)
             if not more:
@@ -570,6 +572,7 @@ class TikTokSource:
         for country in countries:
             what = f"TikTok commercial content query {country}"
             search_id: Any = None
+            guard = http.PageGuard(what)
             while True:
                 body: dict = {"filters": {"content_published_date_range": {"min": _ymd(start), "max": _ymd(end)},
                                           "creator_country_code": country},
@@ -587,6 +590,7 @@ class TikTokSource:
                     yield from self._parse_commercial(item)
                 if not http.as_bool(data.get("has_more")):
                     break
+                guard.page(records=len(data.get("commercial_contents") or ()))
                 search_id = data.get("search_id")
                 if search_id in (None, ""):
                     self.deps.note(f"{what}: has_more without search_id; paging ends here")

@@ -77,7 +77,7 @@ class WorkerSource:
 
         def attempt() -> Any:
             self.deps.spend()
-            response = http.send(self.client, "GET", url, what=what, params=params)
+            response = http.send(self.client, "GET", url, what=what, params=params, stop=self.deps.stop)
             if response.status_code == 404 and not_found_ok:
                 return None
             if response.status_code in (401, 403):
@@ -96,8 +96,9 @@ class WorkerSource:
 
     def _pages(self) -> Iterator[list]:
         cursor: str | None = None
-        seen_cursors: set[str] = set()
-        repeats = 0
+        # An empty "try again" page (with the same cursor) is fine a few times in a row; more,
+        # or pages that go back to an older cursor, are a loop: the listing fails (NoProgress).
+        guard = http.PageGuard("worker video list", limit=MAX_CURSOR_REPEATS + 1)
         while True:
             params: dict = {"limit": PAGE_SIZE}
             if cursor is not None:
@@ -111,14 +112,8 @@ class WorkerSource:
             if next_cursor in (None, ""):
                 return
             next_cursor = str(next_cursor)
-            # The same cursor again (an empty "try again" page) is fine a few times; going back
-            # to an older one would loop forever.
-            repeats = repeats + 1 if next_cursor == cursor else 0
-            if repeats > MAX_CURSOR_REPEATS or (next_cursor != cursor and next_cursor in seen_cursors):
-                self.deps.note(f"worker video list: cursor {http.shorten(next_cursor, 60)} repeated; "
-                               "paging ends here")
-                return
-            seen_cursors.add(next_cursor)
+            guard.page(records=len(videos) if isinstance(videos, list) else 0, cursor=cursor,
+                       next_cursor=next_cursor)
             cursor = next_cursor
 
     def _parse_video(self, raw: Any) -> Video | None:

@@ -127,6 +127,11 @@ FAULT_KINDS = frozenset(
         "empty_page",  # a page with 0 items and has_more true, without losing data
         "disconnect",  # close the connection without any response
         "hang",  # sleep ``hang_seconds`` first (client read timeouts), then answer normally
+        "drip",  # the normal answer, its body sent one byte every ``drip_seconds``
+        "huge",  # 200 whose body (``huge_bytes``, made on the fly, no Content-Length) never ends in time
+        "nested",  # 200 whose JSON body is valid but nested ``nested_depth`` levels deep
+        "surrogate",  # 500 internal_error whose message holds a lone surrogate (ASCII-escaped "\\ud800")
+        "endless",  # 200 page with nothing in it, has_more true and a cursor that never ends
     }
 )
 _FAULT_ALIASES = {
@@ -221,6 +226,8 @@ class Reply:
     content_type: str = "application/json; charset=UTF-8"
     headers: dict[str, str] = field(default_factory=dict)
     disconnect: bool = False
+    drip: float = 0.0  # > 0: send the body one byte at a time, this many seconds apart
+    stream: Callable[[], Iterable[bytes]] | None = None  # a body made on the fly, ended by closing
 
 
 class _Server(ThreadingHTTPServer):
@@ -267,6 +274,9 @@ class FakeService:
         fault_kinds: Iterable[str] = RANDOM_FAULT_KINDS,
         fault_max_consecutive: int = 2,
         hang_seconds: float = 30.0,
+        drip_seconds: float = 1.0,
+        huge_bytes: int = 1 << 30,
+        nested_depth: int = 100_000,
         retry_after: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -279,6 +289,11 @@ class FakeService:
         self.fault_kinds = tuple(normalise_fault(k) for k in fault_kinds)
         self.fault_max_consecutive = fault_max_consecutive
         self.hang_seconds = hang_seconds
+        self.drip_seconds = drip_seconds
+        self.huge_bytes = huge_bytes
+        self.nested_depth = nested_depth
+        #: bytes of "huge" bodies actually sent (the client stops reading at its cap)
+        self.huge_sent = 0
         self.retry_after = retry_after
         self.host = host
         self._port = port
@@ -479,6 +494,9 @@ class FakeService:
             except OSError:
                 pass
             return
+        if reply.stream is not None or reply.drip:
+            self._write_slowly(h, reply)
+            return
         try:
             h.send_response(reply.status)
             h.send_header("Content-Type", reply.content_type)
@@ -492,6 +510,46 @@ class FakeService:
             h.flush_headers()
         except (BrokenPipeError, ConnectionResetError):
             h.close_connection = True
+
+    def _write_slowly(self, h: BaseHTTPRequestHandler, reply: Reply):
+        """A dripped body (Content-Length given, one byte at a time) or a streamed one (no
+        length, ended by closing the connection), until done or the client goes away."""
+        h.close_connection = True
+        try:
+            h.send_response(reply.status)
+            h.send_header("Content-Type", reply.content_type)
+            if reply.stream is None:
+                h.send_header("Content-Length", str(len(reply.body)))
+            else:
+                h.send_header("Connection", "close")
+            for name, value in reply.headers.items():
+                h.send_header(name, value)
+            h.end_headers()
+            h.wfile.flush()
+            if reply.stream is not None:
+                for chunk in reply.stream():
+                    h.wfile.write(chunk)
+                    with self.lock:
+                        self.huge_sent += len(chunk)
+            else:
+                for i in range(len(reply.body)):
+                    h.wfile.write(reply.body[i:i + 1])
+                    h.wfile.flush()
+                    time.sleep(reply.drip)
+            h.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+
+    def _huge_body(self) -> Iterable[bytes]:
+        head = b'{"data":{"comments":[],"videos":[],"padding":"'
+        chunk = b"x" * 65536
+        yield head
+        sent = len(head)
+        while sent < self.huge_bytes:
+            piece = chunk[: self.huge_bytes - sent]
+            yield piece
+            sent += len(piece)
+        yield b'"},"error":{"code":"ok","message":"","log_id":"1"}}'
 
     def _handle(self, req: Request) -> Reply:
         raise NotImplementedError
@@ -508,6 +566,11 @@ class FakeService:
         if kind == "hang":
             time.sleep(self.hang_seconds)
             return None
+        if kind == "huge":
+            return Reply(200, stream=self._huge_body)
+        if kind == "nested":
+            depth = self.nested_depth
+            return Reply(200, b'{"data":' + b"[" * depth + b"]" * depth + b"}")
         return None
 
     def _retry_after_headers(self) -> dict[str, str]:
@@ -578,7 +641,9 @@ class FakeTikTok(FakeService):
       not counted; {(path, n): kind} for the n-th request to that path; {path: kind} for every
       request to it), ``fail_video_ids`` ({video_id: kind} for every comment request of that
       video), ``fault_rate`` + ``fault_seed`` + ``fault_kinds`` (random transient faults, at
-      most ``fault_max_consecutive`` in a row for an identical request), ``hang_seconds``.
+      most ``fault_max_consecutive`` in a row for an identical request), ``hang_seconds``,
+      ``drip_seconds`` ("drip": seconds between body bytes), ``huge_bytes`` ("huge": body size,
+      made on the fly; ``huge_sent`` counts what was written), ``nested_depth`` ("nested").
       ``fail_next(kind, path=None, times=1)`` queues faults at run time. Kinds: FAULT_KINDS.
     - [unc] switches: ``empty_page_has_more``, ``missing_fields`` (rate, True = 0.3, of
       ``missing_field_names`` dropped per object, deterministic), ``accept_string_video_id``,
@@ -889,6 +954,11 @@ class FakeTikTok(FakeService):
                 return self._error(400, "invalid_params", "Invalid count or cursor", adlib)
             if fault == "invalid_params":
                 return self._error(400, "invalid_params", "Invalid parameters", adlib)
+            if fault == "surrogate":
+                body = self._envelope_error("internal_error", "Something went wrong \ud800 try again", 500, adlib)
+                return Reply(500, json.dumps(body, ensure_ascii=True).encode())
+            if fault == "endless":
+                return self._ok(self._endless(req), adlib)
 
         try:
             if not isinstance(req.body, dict):
@@ -908,7 +978,23 @@ class FakeTikTok(FakeService):
         reply = self._ok(data, adlib)
         if fault == "truncated":
             return self._truncate(reply)
+        if fault == "drip":
+            reply.drip = self.drip_seconds
         return reply
+
+    def _endless(self, req: Request) -> dict:
+        """A page with nothing in it that says there is more, forever (cursor moving on)."""
+        body = req.body if isinstance(req.body, dict) else {}
+        cursor = body.get("cursor") if isinstance(body.get("cursor"), int) else 0
+        max_count = body.get("max_count") if isinstance(body.get("max_count"), int) else 20
+        sid = str(body.get("search_id") or 7 * 10**18 + 1)
+        if req.path == COMMENT_LIST_PATH:
+            return {"comments": [], "cursor": cursor, "has_more": True}
+        if req.path == VIDEO_QUERY_PATH:
+            return {"videos": [], "cursor": cursor + max_count, "has_more": True, "search_id": sid}
+        if req.path == COMMERCIAL_QUERY_PATH:
+            return {"commercial_contents": [], "has_more": True, "search_id": sid}
+        return {"ads": [], "has_more": True, "search_id": sid}
 
     def _video_fault(self, body) -> str | None:
         if not isinstance(body, dict):

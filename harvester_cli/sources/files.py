@@ -4,15 +4,24 @@ A video line has `id`, `username`, `description`, `hashtags` (list), `create_tim
 optionally `video_tag` and `region_code`; a comment line has `id`, `video_id`, `text`,
 `create_time` and optionally `like_count`, `reply_count`, `parent_comment_id`. Ids are JSON
 integers or digit strings. A malformed line is reported (file and line number, through
-`deps.note`) and skipped. Comments are served in file order, 100 a page; the cursor is the
-index into that video's comments. The comment index keeps only byte offsets, built once per
-source instance on first use, so memory stays small however large the file is.
+`deps.note`) and skipped (JSON nested too deeply included). Comments are served in file order,
+100 a page; the cursor is the index into that video's comments. The comment index keeps only
+byte offsets, built once per source instance on first use, so memory stays small however large
+the file is.
+
+A half-written dataset is refused (ConfigError, exit 2), never read as "no comments": harvesting
+needs comments.jsonl (an empty file for a dataset without comments), a file whose size or
+modification time changes while it is read (a copy still under way) fails the run, and so does
+comments.jsonl changing between the index and a page. With HARVESTER_FILES_COMPLETE_MARKER
+(e.g. `_SUCCESS`), that file must exist in the directory and be no older than the data files
+(the copy writes it last) before either file is read.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from array import array
 from pathlib import Path
@@ -109,9 +118,18 @@ def _decode(line: bytes) -> Any:
     except UnicodeDecodeError:
         raise _Malformed("not valid UTF-8") from None
     try:
-        return json.loads(text)
+        return http.loads(text)
     except ValueError as exc:
-        raise _Malformed(f"not valid JSON ({exc.msg})") from None
+        raise _Malformed(f"not valid JSON ({getattr(exc, 'msg', None) or exc})") from None
+
+
+def _snapshot(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file; None when it does not exist."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 class FilesSource:
@@ -142,7 +160,9 @@ class FilesSource:
         self.videos_path = directory / VIDEOS_FILE
         self.comments_path = directory / COMMENTS_FILE
         self._index: dict[int, array] | None = None
+        self._indexed: tuple[int, int] | None = None  # comments.jsonl as the index saw it
         self._index_lock = threading.Lock()
+        self.marker = deps.settings["HARVESTER_FILES_COMPLETE_MARKER"] or None
 
     def close(self) -> None:
         pass
@@ -155,10 +175,31 @@ class FilesSource:
 
     # -- reading ----------------------------------------------------------------------------------
 
+    def _check_complete(self) -> None:
+        """With HARVESTER_FILES_COMPLETE_MARKER: the marker exists and is no older than the data."""
+        if not self.marker:
+            return
+        marker = self.directory / self.marker
+        mark = _snapshot(marker)
+        if mark is None:
+            raise errors.ConfigError(
+                f"{marker} not found: the dataset in {self.directory} is not marked complete "
+                "(HARVESTER_FILES_COMPLETE_MARKER); nothing was read, run again once the copy has "
+                "written it")
+        for path in (self.videos_path, self.comments_path):
+            data = _snapshot(path)
+            if data is not None and data[1] > mark[1]:
+                raise errors.ConfigError(
+                    f"{path} is newer than {marker}: a new copy of the dataset is under way "
+                    "(HARVESTER_FILES_COMPLETE_MARKER); nothing was read, run again once it is complete")
+
     def _lines(self, path: Path, parse) -> Iterator[tuple[int, Any]]:
-        """(byte offset, parsed record) of every good line; bad ones are noted and skipped."""
+        """(byte offset, parsed record) of every good line; bad ones are noted and skipped.
+
+        Raises ConfigError at the end when the file changed while it was read (still being written)."""
         bad = 0
         offset = 0
+        before = _snapshot(path)
         with path.open("rb") as fh:
             for number, line in enumerate(fh, 1):
                 start, offset = offset, offset + len(line)
@@ -176,6 +217,9 @@ class FilesSource:
                 yield start, record
         if bad > self.max_notes:
             self.deps.note(f"{path}: {bad - self.max_notes} more malformed line(s) skipped")
+        after = _snapshot(path)
+        if after != before:
+            raise _changed(path, before, after)
 
     # -- discovery --------------------------------------------------------------------------------
 
@@ -184,6 +228,7 @@ class FilesSource:
         if limit is not None and limit <= 0:
             return
         picked = records.VideoFilter(video_ids, limit)
+        self._check_complete()
         for _offset, video in self._lines(self.videos_path, parse_video):
             if picked.accept(video):
                 yield video
@@ -195,17 +240,25 @@ class FilesSource:
 
     # -- comments ---------------------------------------------------------------------------------
 
+    def prepare_comments(self) -> None:
+        """Refuse a half-written dataset before a harvest claims anything (see the module doc)."""
+        self._comment_index()
+
     def _comment_index(self) -> dict[int, array]:
         """video id -> byte offsets of its comment lines, in file order (built once)."""
         with self._index_lock:
             if self._index is None:
+                self._check_complete()
+                if not self.comments_path.is_file():
+                    raise errors.ConfigError(
+                        f"{self.comments_path} not found next to {VIDEOS_FILE}: the dataset is incomplete "
+                        "(still being copied?); nothing was harvested. Run again once it is there (an "
+                        "empty comments.jsonl for a dataset without comments)")
                 index: dict[int, array] = {}
-                if self.comments_path.is_file():
-                    for offset, comment in self._lines(self.comments_path, parse_comment):
-                        index.setdefault(comment.video_id, array("q")).append(offset)
-                else:
-                    self.deps.note(f"{self.comments_path} not found; every video has no comments")
-                self._index = index
+                before = _snapshot(self.comments_path)
+                for offset, comment in self._lines(self.comments_path, parse_comment):
+                    index.setdefault(comment.video_id, array("q")).append(offset)
+                self._index, self._indexed = index, before
             return self._index
 
     def fetch_comments(self, video_id: int, cursor: Any = None) -> CommentPage:
@@ -217,6 +270,9 @@ class FilesSource:
         if start is None or start < 0:
             raise errors.BadInput(f"{cursor!r} is not a comment cursor (a whole number)")
         offsets = self._comment_index().get(vid)
+        now = _snapshot(self.comments_path)
+        if now != self._indexed:
+            raise _changed(self.comments_path, self._indexed, now, during="this run")
         if not offsets:
             return CommentPage([], cursor=None, has_more=False)
         chosen = offsets[start:start + PAGE_SIZE]
@@ -235,3 +291,13 @@ class FilesSource:
         end = start + len(chosen)
         has_more = end < len(offsets)
         return CommentPage(comments, cursor=end if has_more else None, has_more=has_more)
+
+
+def _changed(path: Path, before: tuple[int, int] | None, after: tuple[int, int] | None,
+             during: str = "it was read") -> errors.ConfigError:
+    def size(snapshot: tuple[int, int] | None) -> str:
+        return "missing" if snapshot is None else f"{snapshot[0]} bytes"
+
+    return errors.ConfigError(
+        f"{path} changed while {during} ({size(before)} -> {size(after)}): it is still being written; "
+        "run again once the copy is complete (or set HARVESTER_FILES_COMPLETE_MARKER)")

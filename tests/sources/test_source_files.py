@@ -160,11 +160,14 @@ def test_malformed_comment_lines_are_reported_once(files_dir, open_files, record
     assert all(n.startswith(f"{path}:") for n in recorder.notes)
 
 
-def test_missing_comments_file_means_no_comments(files_dir, open_files, recorder):
+def test_missing_comments_file_is_refused_not_read_as_no_comments(files_dir, open_files, recorder):
+    # issue 11: a dataset still being copied must not finish every video with 0 comments
     _write(files_dir / "videos.jsonl", [_video(BIG)])
+    with pytest.raises(errors.ConfigError, match="comments.jsonl not found"):
+        open_files().fetch_comments(BIG)
+    (files_dir / "comments.jsonl").write_text("", encoding="utf-8")  # a dataset without comments
     page = open_files().fetch_comments(BIG)
     assert page.comments == [] and not page.has_more
-    assert recorder.noted("comments.jsonl not found")
 
 
 def test_utf8_bom_and_crlf_are_tolerated(files_dir, open_files, recorder):

@@ -7,9 +7,12 @@ Public API:
   in order of first appearance, ``written`` being the text as the comment wrote it;
 * :func:`is_registrable_domain` -- whether a string is a canonical registrable domain;
 * :func:`registrable_domain` -- canonical registrable domain of a host name, or None.
+
+A text is looked at up to its first :data:`MAX_TEXT_CHARS` (10,000) characters.
 """
 
 from .extractor import (
+    MAX_TEXT_CHARS,
     WRITTEN_MAX,
     Mention,
     extract_domains,
@@ -19,6 +22,7 @@ from .extractor import (
 )
 
 __all__ = [
+    "MAX_TEXT_CHARS",
     "WRITTEN_MAX",
     "Mention",
     "extract_domains",

@@ -15,6 +15,12 @@ Every host is then canonicalised (NFKC, lower case, punycode decoded) and
 looked up in the Public Suffix List (private section included); bare names go
 through heuristics that reject file names, run-on sentences and the like (see
 :func:`_plausible`).  A quick pre-check skips texts that cannot contain a name.
+
+Only the first MAX_TEXT_CHARS (10,000) characters of a text are looked at, cut back to the
+last white space before that point (so a name is never cut in two), which keeps time and
+memory per text bounded whatever arrives: the regular expression engine needs a few hundred
+bytes per character of one long run such as ``a.a.a.…com``.  Host names longer than a DNS
+name can be (127 labels) are refused before their labels are examined.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from .words import (
 )
 
 __all__ = [
+    "MAX_TEXT_CHARS",
     "Mention",
     "extract_domains",
     "find_mentions",
@@ -52,6 +59,12 @@ __all__ = [
 ]
 
 WRITTEN_MAX = 200
+#: the most characters of one text the extractor looks at (see the module docstring)
+MAX_TEXT_CHARS = 10_000
+#: a cut inside the last this many characters before the cap moves back to white space
+_CUT_BACK = 300
+#: more labels than a host name can have (at most 253 characters: 127 one-letter labels)
+_MAX_LABELS = 128
 
 
 class Mention(NamedTuple):
@@ -379,14 +392,15 @@ def _resolve_url_host(host: str, psl: SuffixList) -> str | None:
     host = host.rstrip(".\uff0e")
     if not host:
         return None
-    raw = re.split(r"[.\uff0e]", host)
-    labels = _canon_labels(raw)
+    # (a host name has at most 127 labels: more are never split off and never examined)
+    raw = re.split(r"[.\uff0e]", host, maxsplit=_MAX_LABELS)
+    labels = _canon_labels(raw) if len(raw) <= _MAX_LABELS else None
     if labels is not None:
         r = _registrable_of(labels, psl)
         if r is not None:
             return r[0]
     # Fallback: the host ran into trailing text ("example.comだよね", "temu.com✨").
-    for j in range(len(raw) - 1, 0, -1):
+    for j in range(min(len(raw) - 1, _MAX_LABELS - 1), 0, -1):
         last = raw[j]
         cut = _cut_label(last)
         if cut is None or cut == last:
@@ -481,9 +495,12 @@ def _host_info(host: str, psl: SuffixList) -> _HostInfo | None:
 def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
     defanged = spaced = False
     if _PLAIN_HOST.fullmatch(host):
-        raw = host.split(".")
+        raw = host.split(".", _MAX_LABELS)
     else:
-        raw = _SEP_SPLIT.split(host)
+        raw = _SEP_SPLIT.split(host, maxsplit=_MAX_LABELS)
+    if len(raw) > _MAX_LABELS:
+        return None  # more labels than a host name can hold: never a registrable name
+    if not _PLAIN_HOST.fullmatch(host):
         for sep in _SEP_SPLIT.findall(host):
             if _BRACKET_SEP.search(sep):
                 defanged = True
@@ -567,10 +584,24 @@ def _scan(text: str, psl: SuffixList, out: dict[str, str]) -> None:
         # e-mail addresses and @mentions are consumed and ignored
 
 
+def _bounded(text: str) -> str:
+    """The part of a text the extractor looks at: the first MAX_TEXT_CHARS characters, cut
+    back to the last white space within _CUT_BACK characters of the cap."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    head = text[:MAX_TEXT_CHARS]
+    if not text[MAX_TEXT_CHARS].isspace():
+        for i in range(MAX_TEXT_CHARS - 1, MAX_TEXT_CHARS - _CUT_BACK, -1):
+            if head[i].isspace():
+                return head[:i]
+    return head
+
+
 def _mentions(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     if not text or not isinstance(text, str):
         return out
+    text = _bounded(text)
     if _PRECHECK.search(text) is None:
         return out
     _scan(text, default_list(), out)
@@ -581,7 +612,8 @@ def _mentions(text: str) -> dict[str, str]:
 
 
 def extract_domains(text: str) -> list[str]:
-    """Sorted, unique registrable domains (eTLD+1, lower case Unicode) that ``text`` mentions."""
+    """Sorted, unique registrable domains (eTLD+1, lower case Unicode) that ``text`` mentions
+    (in its first MAX_TEXT_CHARS characters)."""
     found = _mentions(text)
     return sorted(found) if found else []
 

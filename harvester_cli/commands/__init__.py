@@ -7,13 +7,14 @@ import typer
 
 def register(app: typer.Typer) -> None:
     from harvester_cli.commands import (budget, check, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
-    from harvester_cli.commands import links
+    from harvester_cli.commands import digest, links
 
     init.register(app)
     pipeline.register(app)
     scan.register(app)
     domains.register(app)
     links.register(app)
+    digest.register(app)
     health.register(app)
     watch.register(app)
     cleanup.register(app)

@@ -13,7 +13,8 @@ Every answer is bounded (`send`): HARVESTER_HTTP_TIMEOUT_SECONDS is a wall-clock
 the whole request (connect, headers and the whole body; a server that drips one byte a second
 does not keep it alive), the body is streamed and refused beyond HARVESTER_MAX_RESPONSE_BYTES
 (never read whole), and a set stop flag interrupts a request in flight within
-STOP_POLL_SECONDS. The bounds are enforced below httpx, in the network streams of the
+STOP_GRACE_SECONDS + STOP_POLL_SECONDS (the grace lets an answer already on its way arrive, so
+its page is kept rather than fetched again). The bounds are enforced below httpx, in the network streams of the
 clients `build_client` makes, so they also hold while the status line and headers are awaited.
 
 JSON is parsed with the standard library, which turns integers into exact Python ints; ids
@@ -49,6 +50,8 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_RESPONSE_BYTES = 10_000_000
 #: how often a request waiting on the network looks at the run's stop flag
 STOP_POLL_SECONDS = 0.25
+#: how long a request already in flight may still finish once the run's stop flag is up
+STOP_GRACE_SECONDS = 1.5
 #: the longest a connection attempt may take (it cannot watch the stop flag meanwhile)
 CONNECT_SECONDS = 5.0
 #: pages in a row without progress (no records, or a cursor that does not advance) while the
@@ -117,6 +120,17 @@ class _Bounds:
     def __init__(self, deadline: float, stop: threading.Event | None):
         self.deadline = deadline
         self.stop = stop
+        self._stop_seen: float | None = None
+
+    def interrupted(self) -> bool:
+        """The stop flag has been up for STOP_GRACE_SECONDS: a request in flight that answers
+        within the grace is kept (its page is stored, not fetched again by the next run)."""
+        if self.stop is None or not self.stop.is_set():
+            return False
+        now = time.monotonic()
+        if self._stop_seen is None:
+            self._stop_seen = now
+        return now - self._stop_seen >= STOP_GRACE_SECONDS
 
 
 _current = threading.local()
@@ -129,7 +143,7 @@ def _bounds() -> _Bounds | None:
 def _slice(timeout: float | None, bounds: _Bounds | None, started: float) -> float | None:
     """How long the next blocking socket call may wait; raises when nothing is left."""
     now = time.monotonic()
-    if bounds is not None and bounds.stop is not None and bounds.stop.is_set():
+    if bounds is not None and bounds.interrupted():
         raise _Interrupted()
     ends = [started + timeout] if timeout is not None else []
     if bounds is not None:
@@ -162,7 +176,7 @@ class _BoundedStream(httpcore.NetworkStream):
         if bounds is not None:
             left = max(0.01, bounds.deadline - time.monotonic())
             timeout = left if timeout is None else min(timeout, left)
-            if bounds.stop is not None and bounds.stop.is_set():
+            if bounds.interrupted():
                 raise _Interrupted()
         self._inner.write(buffer, timeout)
 
@@ -189,7 +203,7 @@ class _BoundedBackend(httpcore.NetworkBackend):
         bounds = _bounds()
         if bounds is None:
             return timeout
-        if bounds.stop is not None and bounds.stop.is_set():
+        if bounds.interrupted():
             raise _Interrupted()
         left = bounds.deadline - time.monotonic()
         if left <= 0:
@@ -310,7 +324,7 @@ def send(client: httpx.Client, method: str, url: str, *, what: str, stop: thread
     Bounds (see the module docstring): the client's HARVESTER_HTTP_TIMEOUT_SECONDS as one
     wall-clock deadline for connect, headers and body; HARVESTER_MAX_RESPONSE_BYTES for the
     body (TransientSourceError beyond it, the rest is never read); a set `stop` interrupts the
-    request within STOP_POLL_SECONDS (RunStopped).
+    request within STOP_GRACE_SECONDS + STOP_POLL_SECONDS (RunStopped).
     """
     seconds = float(getattr(client, "request_seconds", None) or client.timeout.read or DEFAULT_TIMEOUT_SECONDS)
     cap = int(getattr(client, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES))
@@ -366,7 +380,7 @@ def _read_body(response: httpx.Response, bounds: _Bounds, cap: int, what: str, s
                     f"{what}: HTTP {response.status_code} answer is over the {cap}-byte limit "
                     "(HARVESTER_MAX_RESPONSE_BYTES); the rest was not read", status=response.status_code)
             chunks.append(chunk)
-        if bounds.stop is not None and bounds.stop.is_set():
+        if bounds.interrupted():
             raise _Interrupted()
         if time.monotonic() > bounds.deadline:
             raise errors.TransientSourceError(

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import context, job_context, finish, run
+from harvester_cli.commands.common import context, finish, int_parser, job_context, run
 from harvester_cli.services import cleanup as cleanup_service
 
 
@@ -14,7 +14,8 @@ def register(app: typer.Typer) -> None:
     def cleanup(
         ctx: typer.Context,
         days: Annotated[Optional[int], typer.Option(
-            "--days", min=1, help="Keep this many days, counted back from now (default: "
+            "--days", parser=int_parser("--days", 1, 36600), metavar="DAYS",
+            help="Keep this many days, counted back from now (default: "
             "harvester_retention_days, 90); see above for what a row's age is measured from.",
             show_default=False)] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would go, per table; delete nothing.")] = False,

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context, finish, job_context
+from harvester_cli.commands.common import context, finish, job_context, parse_id
 from harvester_cli.services import pipeline
 
 VideoIds = Annotated[Optional[List[str]], typer.Option(
@@ -18,13 +18,7 @@ Limit = Annotated[Optional[int], typer.Option("--limit", min=1, help="At most th
 
 
 def _ids(values: list[str] | None) -> list[int]:
-    ids = []
-    for value in values or []:
-        text = value.strip()
-        if not text.isdigit() or not (0 < int(text) < 2**63):
-            raise errors.BadInput(f"--video-id {value!r} is not a TikTok video id (a positive 64-bit integer)")
-        ids.append(int(text))
-    return ids
+    return [parse_id(value, "--video-id") for value in values or []]
 
 
 @contextlib.contextmanager
@@ -69,7 +63,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fetch the comments of queued videos (concurrently, within the daily request budget).
 
-        Crontab: */5 * * * *  harvester -q harvest
+        Crontab: 1-59/5 * * * *  harvester -q harvest
         """
         c = job_context(ctx)
         from harvester_cli.store import queues
@@ -88,7 +82,7 @@ def register(app: typer.Typer) -> None:
         started when the backlog is over one batch; on PostgreSQL threads with their own
         connections.
 
-        Crontab: */5 * * * *  harvester -q extract
+        Crontab: 3-59/5 * * * *  harvester -q extract
         """
         c = job_context(ctx)
         from harvester_cli.store import mentions

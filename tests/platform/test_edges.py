@@ -67,8 +67,6 @@ def test_in_range_values_still_work(cli):
     assert result.exit_code == 2 and "does not exist" in result.stderr  # in range: an unknown id
 
 
-@pytest.mark.xfail(reason="commands/pipeline.py `_ids` uses str.isdigit(); it should call commands.common.parse_id",
-                   strict=False)
 @pytest.mark.parametrize("value", ["\u00b2", "\u0663"])
 def test_video_id_with_non_ascii_digits_is_refused(cli, value):
     result = cli("harvest", "--video-id", value)
@@ -290,3 +288,9 @@ def test_a_sqlite_store_owned_by_another_user_is_refused(tmp_path):
                                                                  HARVESTER_LOCK_DIR=str(tmp_path / "locks")),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "owned by" in one_error_line(result.stderr)
+
+
+def test_cleanup_days_out_of_range_is_bad_input(cli):
+    result = cli("cleanup", "--days", "99999999999999", "--dry-run")
+    assert result.exit_code == 2 and "--days" in one_error_line(result.stderr)
+    assert cli("cleanup", "--days", "30", "--dry-run").exit_code == 0

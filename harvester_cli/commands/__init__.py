@@ -7,7 +7,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     from harvester_cli.commands import (budget, check, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
-    from harvester_cli.commands import digest, links
+    from harvester_cli.commands import digest, links, metrics
 
     init.register(app)
     pipeline.register(app)
@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     cleanup.register(app)
     jobs.register(app)
     budget.register(app)
+    metrics.register(app)
     check.register(app)
     logs.register(app)
     app.add_typer(kill_switch.app, name="kill-switch")

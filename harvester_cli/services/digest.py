@@ -154,6 +154,11 @@ def _mrkdwn(text: Any) -> str:
     return f"`{value}`"
 
 
+def _minute(iso: str) -> str:
+    """2026-12-02T00:00:00Z -> 2026-12-02 00:00"""
+    return iso.replace("T", " ")[:16]
+
+
 def _category(row: dict[str, Any]) -> str:
     return f" ({row['category']})" if row.get("category") else ""
 
@@ -162,8 +167,7 @@ def message(digest: dict[str, Any], host: str | None = None) -> dict[str, Any]:
     """The Slack-compatible payload: `text` for people, the digest's data beside it for machines."""
     host = host or socket.gethostname()
     w = digest["window"]
-    lines = [f"harvester digest on {host}: {w['start'].replace('T', ' ')} to {w['end'].replace('T', ' ')} "
-             f"({w['length']}, UTC)"]
+    lines = [f"harvester digest on {host}: {_minute(w['start'])} to {_minute(w['end'])} UTC ({w['length']})"]
     if digest["new_domains"]:
         lines.append(f"*New domains* ({len(digest['new_domains'])})")
         lines += [f"• {_mrkdwn(r['domain'])}{_category(r)}: {r['mentions']} mentions, {r['videos']} videos"

@@ -119,7 +119,7 @@ def test_notify_posts_once_per_window(cli, planted, clock):
         message = hook.messages[0]
         assert message["digest"] is True and message["unfurl_links"] is False
         text = message["text"]
-        assert "2026-12-02 00:00:00Z to 2026-12-03 00:00:00Z (1d, UTC)" in text
+        assert text.startswith("harvester digest on ") and "2026-12-02 00:00 to 2026-12-03 00:00 UTC (1d)" in text
         assert "*New domains* (1)" in text and "`fresh-find.com`" in text
         assert "*Rising* (1)" in text and "`old-shop.com`: 6 mentions against 1 the 1d before (6x)" in text
         assert "`amazon.com/dp/B0X?tag=maya-20` (marketplace): 3 mentions, 3 videos" in text

@@ -237,8 +237,17 @@ class _Heartbeat:
         self._done.set()
         self._thread.join(timeout=10)
 
+    def _wait(self) -> bool:
+        """Sleep until the next beat, or until just past the deadline if that comes first."""
+        wait = self.interval
+        if self.ctx.deadline is not None:
+            left = (self.ctx.deadline - self.ctx.store.now()).total_seconds()
+            if left > 0:  # (once past it, the stop was requested: back to the usual beat)
+                wait = min(wait, left + 0.05)
+        return self._done.wait(wait)
+
     def _loop(self) -> None:
-        while not self._done.wait(self.interval):
+        while not self._wait():
             try:
                 runs.update_counts(self.ctx.store, self.ctx.run_id, self.ctx.token,
                                    self.ctx.items_ok, self.ctx.items_failed)

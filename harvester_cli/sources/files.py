@@ -139,8 +139,10 @@ class FilesSource:
     #: malformed lines reported one by one per file and pass; the rest are counted
     max_notes: int = 20
 
-    def __init__(self, deps: SourceDeps):
-        raw = deps.settings["HARVESTER_FILES_DIR"]
+    @staticmethod
+    def check_settings(settings) -> Path:
+        """The directory HARVESTER_FILES_DIR names; ConfigError when it cannot be the source."""
+        raw = settings["HARVESTER_FILES_DIR"]
         if not raw:
             raise errors.ConfigError(
                 "HARVESTER_FILES_DIR is not set; set it to a directory holding videos.jsonl "
@@ -155,6 +157,10 @@ class FilesSource:
             raise errors.ConfigError(
                 f"{directory / VIDEOS_FILE} not found; HARVESTER_FILES_DIR must hold videos.jsonl "
                 "(one JSON video per line) and comments.jsonl")
+        return directory
+
+    def __init__(self, deps: SourceDeps):
+        directory = self.check_settings(deps.settings)
         self.deps = deps
         self.directory = directory
         self.videos_path = directory / VIDEOS_FILE

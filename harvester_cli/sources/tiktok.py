@@ -125,15 +125,20 @@ class TikTokSource:
     #: renew the token this long before it expires (at most a quarter of its lifetime)
     token_margin: float = 60.0
 
-    def __init__(self, deps: SourceDeps, *, client=None,
-                 clock: Callable[[], float] = time.monotonic,
-                 utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
-        settings = deps.settings
+    @staticmethod
+    def check_settings(settings) -> None:
+        """Refuse missing credentials (ConfigError) before any run is recorded."""
         for env in ("TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"):
             if not settings[env]:
                 raise errors.ConfigError(
                     f"{env} is not set; set TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET to the "
                     "Research API client credentials (environment or .env)")
+
+    def __init__(self, deps: SourceDeps, *, client=None,
+                 clock: Callable[[], float] = time.monotonic,
+                 utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+        settings = deps.settings
+        self.check_settings(settings)
         self.deps = deps
         self.base_url = settings["TIKTOK_API_BASE_URL"].rstrip("/")
         self._client_key = settings["TIKTOK_CLIENT_KEY"]

@@ -43,14 +43,19 @@ class WorkerSource:
 
     name = "worker"
 
-    def __init__(self, deps: SourceDeps, *, client=None):
-        settings = deps.settings
+    @staticmethod
+    def check_settings(settings) -> None:
+        """Refuse missing settings (ConfigError) before any run is recorded."""
         if not settings["WORKER_WEBHOOK_URL"]:
             raise errors.ConfigError(
                 "WORKER_WEBHOOK_URL is not set; set it to the worker service's base URL "
                 "(e.g. https://worker.example.com)")
         if not settings["WORKER_API_KEY"]:
             raise errors.ConfigError("WORKER_API_KEY is not set; set it to the worker service's bearer key")
+
+    def __init__(self, deps: SourceDeps, *, client=None):
+        settings = deps.settings
+        self.check_settings(settings)
         self.deps = deps
         self.base_url = settings["WORKER_WEBHOOK_URL"].rstrip("/")
         self.client = client or http.build_client(

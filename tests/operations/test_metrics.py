@@ -290,3 +290,22 @@ def test_global_options_after_the_command(cli, planted, tmp_path):
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"textfile": str(target)}
     assert "harvester_job_runs_total" in target.read_text()
+
+
+def test_the_readme_documents_every_metric_and_its_rules_use_real_ones(cli, planted):
+    """The README's table lists every family exported, and its alert rules name only exported samples."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Metrics (Prometheus)", 1)[1].split("\n### ", 1)[0]
+    table, rules = section.split("```yaml", 1)
+    rules = rules.split("```", 1)[0]
+    text = cli("metrics", env={"HARVESTER_SOURCE": "tiktok"}).stdout
+    exported = {s.name for f in text_string_to_metric_families(text) for s in f.samples}
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `harvester_")]
+    documented = {name for row in rows for name in re.findall(r"`(harvester_[a-z_]+)`", row)}
+    assert exported == documented
+    used = set(re.findall(r"\b(harvester_[a-z_]+)\b", rules))
+    assert {"harvester_job_last_success_timestamp_seconds", "harvester_job_runs_total",
+            "harvester_api_requests_today", "harvester_api_budget_requests"} <= used <= exported

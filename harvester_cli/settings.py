@@ -235,6 +235,35 @@ SETTINGS: tuple[Setting, ...] = (
 BY_ENV = {s.env: s for s in SETTINGS}
 BY_KEY = {s.key: s for s in SETTINGS}
 
+#: the settings that have a command-line option, and its flag
+OPTION_FLAGS = {"HARVESTER_DATABASE_URL": "--database-url"}
+#: the forms (as typed, as parsed, redacted) of each value given by its command-line option in
+#: this invocation (reset by `load`), so that an error names what the user typed
+_given_as_option: dict[str, set[str]] = {}
+
+
+def _note_option(env: str, raw: str, value: Any) -> None:
+    if env in OPTION_FLAGS:
+        forms = {str(raw), str(value)}
+        _given_as_option[env] = forms | {redact_url(f) for f in forms}
+
+
+def named(env: str, value: str | None = None) -> str:
+    """What the user set `env` with, for an error's fix: its option (`--database-url`) when
+    `value` (any value, if None) was given by it in this invocation, else the variable's name."""
+    forms = _given_as_option.get(env)
+    if forms is not None and (value is None or value in forms):
+        return OPTION_FLAGS[env]
+    return env
+
+
+def env_file_fix(path: Path) -> str:
+    """How to stop reading env file `path`: undo what named it (HARVESTER_ENV_FILE or --env-file)."""
+    from_environment = os.environ.get("HARVESTER_ENV_FILE", "")
+    if from_environment and Path(from_environment) == Path(path):
+        return "unset HARVESTER_ENV_FILE or fix it"
+    return "drop --env-file or fix it"
+
 
 def find_setting(name: str) -> Setting:
     """Look a setting up by env name or system_config key (case-insensitive)."""
@@ -352,6 +381,7 @@ class Settings:
         if isinstance(raw, str):
             redact.register_url(raw, whole=setting.secret)  # before validation: never echoed
         value = parse_value(setting, str(raw), "command-line option") if isinstance(raw, str) else raw
+        _note_option(env, raw, value)
         values = dict(self.values)
         values[env] = Value(value, "option")
         return Settings(values, self.env_file, dict(self.ignored))
@@ -391,7 +421,7 @@ def read_env_file(path: Path) -> dict[str, str]:
     from dotenv.parser import parse_stream
 
     if not path.is_file():
-        raise errors.ConfigError(f"env file {path} does not exist; create it or drop --env-file")
+        raise errors.ConfigError(f"env file {path} does not exist; create it, or {env_file_fix(path)}")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -425,6 +455,7 @@ def read_env_file(path: Path) -> dict[str, str]:
 def load(environ: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
     """Resolve settings from the environment, then the .env file, then defaults."""
     environ = os.environ if environ is None else environ
+    _given_as_option.clear()  # a new invocation (the CLI's tests run many in one process)
     file_values: dict[str, str] = {}
     if env_file is not None:
         file_values = read_env_file(env_file)
@@ -473,6 +504,7 @@ def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = N
     returned hold the next valid value in precedence order (else the default) in its place.
     """
     environ = os.environ if environ is None else environ
+    _given_as_option.clear()
     problems: list[Problem] = []
     file_values: dict[str, str] = {}
     if env_file is None and Path(".env").is_file():
@@ -506,6 +538,8 @@ def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = N
                 problems.append(Problem(setting.env, origin, str(exc)))
                 continue
             if chosen is None:
+                if origin == "command-line option":
+                    _note_option(setting.env, raw, value)
                 chosen = Value(value, "option" if origin == "command-line option" else
                                "system_config" if origin.startswith("system_config") else origin)
         if chosen is None:

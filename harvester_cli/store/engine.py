@@ -11,7 +11,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from harvester_cli import errors, filesafety
-from harvester_cli.settings import redact_url
+from harvester_cli.settings import named, redact_url
 from harvester_cli.store import tables
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -34,6 +34,7 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
     the path must not silently start an empty store).
     """
     shown = redact_url(url)
+    name = named("HARVESTER_DATABASE_URL", url)  # --database-url when the user typed that
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
@@ -51,19 +52,19 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
                 )
             if not path.parent.exists():
                 raise errors.StoreUnavailable(
-                    f"database directory {path.parent} does not exist; create it or fix HARVESTER_DATABASE_URL"
+                    f"database directory {path.parent} does not exist; create it or fix {name}"
                 )
             if must_exist and not path.exists():
                 where = "" if path.is_absolute() else f" (a relative path: relative to the working directory {Path.cwd()})"
                 raise errors.StoreUnavailable(
                     f"no store at {path}{where}; run `harvester init` to create it, or fix "
-                    "HARVESTER_DATABASE_URL / --database-url (use an absolute path: sqlite:////var/lib/harvester/harvester.db)"
+                    f"{name} (use an absolute path: sqlite:////var/lib/harvester/harvester.db)"
                 )
             # the store and its -wal/-shm: ours, not writable by others, never a link (exit 2 with
             # the fix); a new store is created 0600, and SQLite gives -wal/-shm the same mode
             for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 filesafety.check_private_file(file, what="SQLite store file", link_fix=(
-                    "point HARVESTER_DATABASE_URL / --database-url at the real file"))
+                    f"point {name} at the real file"))
             filesafety.create_private_file(path)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
@@ -85,7 +86,7 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise errors.StoreUnavailable(
-            f"cannot connect to database {shown}: {reason}; check HARVESTER_DATABASE_URL and that the server runs"
+            f"cannot connect to database {shown}: {reason}; check {name} and that the server runs"
         ) from None
     return engine
 

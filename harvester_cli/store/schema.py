@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from harvester_cli import errors
+from harvester_cli.settings import named
 from harvester_cli.store import tables
 
 VERSION_TABLE = "harvester_schema_version"
@@ -102,7 +103,7 @@ def require_current(engine: Engine, shown_url: str) -> SchemaState:
     if status == "missing":
         raise errors.StoreUnavailable(
             f"no store at {shown_url}: it has no harvester tables; run `harvester init` to create one "
-            "(or fix HARVESTER_DATABASE_URL / --database-url)")
+            f"(or fix {named('HARVESTER_DATABASE_URL', shown_url)})")
     if status == "ahead":
         raise errors.StoreUnavailable(
             f"the store at {shown_url} is at schema {state.current}, newer than this version of harvester "

@@ -1967,31 +1967,48 @@ def _parse_faults(values: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Fake TikTok Research + Commercial Content API.")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0)
+    class Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+        """Every default shown; the description and the example kept as written."""
+
+    p = argparse.ArgumentParser(
+        description="Fake TikTok Research + Commercial Content API, on real HTTP (stdlib only).\n"
+                    "Prints 'READY http://HOST:PORT' on stdout once it listens, serves until\n"
+                    "SIGTERM/SIGINT (Ctrl-C), then prints its request counts as JSON on stderr.",
+        epilog="Try harvester against it (README, 'Try it against the fake TikTok API'):\n"
+               "  python tests/fakes/tiktok_server.py --port 8765\n"
+               "  # in another shell, from the repository:\n"
+               "  HARVESTER_DATABASE_URL=sqlite:///$PWD/fake.db HARVESTER_SOURCE=tiktok \\\n"
+               "  TIKTOK_API_BASE_URL=http://127.0.0.1:8765 TIKTOK_CLIENT_KEY=test-key \\\n"
+               "  TIKTOK_CLIENT_SECRET=test-secret harvester run",
+        formatter_class=Help)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=0,
+                   help="port to listen on; 0 picks a free port at random (the URL is printed at start)")
     p.add_argument("--videos", type=int, default=200, help="number of generated videos")
-    p.add_argument("--comments-per-video", type=int, default=150)
-    p.add_argument("--promoted-ratio", type=float, default=0.5)
+    p.add_argument("--comments-per-video", type=int, default=150, help="comments of each video")
+    p.add_argument("--promoted-ratio", type=float, default=0.5, help="share of the videos that are promoted")
     p.add_argument("--seed", type=int, default=0, help="dataset seed")
     p.add_argument("--start-time", type=int, default=None,
-                   help="Unix time the dataset is 'now' for (default: now)")
+                   help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; "
+                        "None: 00:00 UTC today")
     p.add_argument("--latency", type=float, default=0.0, help="seconds slept per request")
-    p.add_argument("--fault-rate", type=float, default=0.0)
-    p.add_argument("--fault-seed", type=int, default=None)
+    p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a random fault")
+    p.add_argument("--fault-seed", type=int, default=None, help="seed of the random faults")
     p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND",
                    help="scheduled fault, e.g. 3=500 or comment/list:2=504html (repeatable)")
     p.add_argument("--quota", type=int, default=1000, help="daily quota (0: unlimited)")
-    p.add_argument("--burst-limit", type=int, default=None)
-    p.add_argument("--burst-window", type=float, default=1.0)
-    p.add_argument("--retry-after", type=float, default=None)
-    p.add_argument("--client-key", default="test-key")
-    p.add_argument("--client-secret", default="test-secret")
-    p.add_argument("--token-lifetime", type=float, default=7200)
-    p.add_argument("--comment-cursor", choices=("returned", "max_count"), default="returned")
-    p.add_argument("--no-comment-cap", action="store_true")
-    p.add_argument("--empty-page-has-more", action="store_true")
-    p.add_argument("--missing-fields", type=float, default=0.0)
+    p.add_argument("--burst-limit", type=int, default=None, help="requests per --burst-window before a 429")
+    p.add_argument("--burst-window", type=float, default=1.0, help="seconds of the burst limit's window")
+    p.add_argument("--retry-after", type=float, default=None, help="Retry-After of a 429, seconds")
+    p.add_argument("--client-key", default="test-key", help="the client key the token endpoint accepts")
+    p.add_argument("--client-secret", default="test-secret", help="the client secret the token endpoint accepts")
+    p.add_argument("--token-lifetime", type=float, default=7200, help="seconds an access token lives")
+    p.add_argument("--comment-cursor", choices=("returned", "max_count"), default="returned",
+                   help="the comment cursor returned: past the comments served, or cursor + max_count")
+    p.add_argument("--no-comment-cap", action="store_true", help="serve more than the first 1000 comments of a video (the API's cap)")
+    p.add_argument("--empty-page-has-more", action="store_true",
+                   help="an empty page still says has_more (a paging loop without progress)")
+    p.add_argument("--missing-fields", type=float, default=0.0, help="rate of optional fields dropped from each record")
     p.add_argument("--expected-domains", metavar="PATH",
                    help="write the domains of the promoted videos' first 2 pages here")
     args = p.parse_args(argv)
@@ -2011,6 +2028,12 @@ def main(argv: list[str] | None = None) -> int:
         comment_cursor=args.comment_cursor, comment_cap=not args.no_comment_cap,
         empty_page_has_more=args.empty_page_has_more, missing_fields=args.missing_fields,
     )
+    try:
+        fake.start()
+    except OSError as exc:
+        p.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    print(f"fake TikTok API listening on {fake.base_url} (client key {args.client_key!r}, secret "
+          f"{args.client_secret!r}; {args.videos} videos); Ctrl-C stops it", file=sys.stderr, flush=True)
     return serve_until_signalled(fake, fake.stats)
 
 

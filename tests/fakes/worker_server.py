@@ -234,19 +234,36 @@ class _WorkerError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Fake worker service (the worker source contract).")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0)
-    p.add_argument("--videos", type=int, default=200)
-    p.add_argument("--comments-per-video", type=int, default=150)
-    p.add_argument("--promoted-ratio", type=float, default=0.5)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--start-time", type=int, default=None)
-    p.add_argument("--api-key", default="worker-key")
-    p.add_argument("--latency", type=float, default=0.0)
-    p.add_argument("--fault-rate", type=float, default=0.0)
-    p.add_argument("--fault-seed", type=int, default=None)
-    p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND")
+    class Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+        """Every default shown; the description and the example kept as written."""
+
+    p = argparse.ArgumentParser(
+        description="Fake worker service (the worker source contract, README 'The worker contract'),\n"
+                    "on real HTTP (stdlib only). Prints 'READY http://HOST:PORT' on stdout once it\n"
+                    "listens, serves until SIGTERM/SIGINT (Ctrl-C), then prints its request counts\n"
+                    "as JSON on stderr.",
+        epilog="Try harvester against it:\n"
+               "  python tests/fakes/worker_server.py --port 8766\n"
+               "  # in another shell, from the repository:\n"
+               "  HARVESTER_DATABASE_URL=sqlite:///$PWD/worker.db HARVESTER_SOURCE=worker \\\n"
+               "  WORKER_WEBHOOK_URL=http://127.0.0.1:8766 WORKER_API_KEY=worker-key harvester run",
+        formatter_class=Help)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=0,
+                   help="port to listen on; 0 picks a free port at random (the URL is printed at start)")
+    p.add_argument("--videos", type=int, default=200, help="number of generated videos")
+    p.add_argument("--comments-per-video", type=int, default=150, help="comments of each video")
+    p.add_argument("--promoted-ratio", type=float, default=0.5, help="share of the videos that are promoted")
+    p.add_argument("--seed", type=int, default=0, help="dataset seed")
+    p.add_argument("--start-time", type=int, default=None,
+                   help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; "
+                        "None: 00:00 UTC today")
+    p.add_argument("--api-key", default="worker-key", help="the bearer key it accepts (WORKER_API_KEY)")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds slept per request")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a random fault")
+    p.add_argument("--fault-seed", type=int, default=None, help="seed of the random faults")
+    p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND",
+                   help="scheduled fault, e.g. 3=500 (repeatable)")
     args = p.parse_args(argv)
     videos, comments = tt.make_dataset(args.videos, args.comments_per_video, args.promoted_ratio, args.seed,
                                        args.start_time)
@@ -255,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         latency=args.latency, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
         faults=tt._parse_faults(args.fault),
     )
+    try:
+        fake.start()
+    except OSError as exc:
+        p.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    print(f"fake worker listening on {fake.base_url} (api key {args.api_key!r}; {args.videos} videos); "
+          "Ctrl-C stops it", file=sys.stderr, flush=True)
     return tt.serve_until_signalled(fake, fake.stats)
 
 

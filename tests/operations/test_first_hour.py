@@ -200,6 +200,69 @@ def test_store_without_schema_names_what_was_used(db_url):
     assert result.exit_code == 2 and "fix HARVESTER_DATABASE_URL" in result.stderr
 
 
+# ------------------------------------------------------------------------------ the fake servers
+
+
+def test_fake_servers_help_shows_the_defaults():
+    for script, texts in (("tiktok_server.py", ("(default: test-key)", "(default: test-secret)")),
+                          ("worker_server.py", ("(default: worker-key)",))):
+        out = subprocess.run([sys.executable, str(ROOT / "tests" / "fakes" / script), "--help"],
+                             capture_output=True, text=True, timeout=60, env=dict(os.environ, COLUMNS="100"))
+        assert out.returncode == 0, out.stderr
+        help_text = " ".join(out.stdout.split())
+        assert "(default: 0)" in help_text and "0 picks a free port at random" in help_text, script
+        assert "(default: 127.0.0.1)" in help_text and "(default: 200)" in help_text, script
+        assert "READY http://HOST:PORT" in help_text, script
+        for text in texts:
+            assert text in help_text, (script, text)
+
+
+def _readme_section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(title)
+    ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i != -1]
+    return text[start:min(ends) if ends else None]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_readme_fake_tiktok_commands_work(tmp_path):
+    """The README's two commands: the fake in one shell, `harvester run` against it in another."""
+    section = _readme_section("### Try it against the fake TikTok API")
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = [line.split("  #")[0].strip() for line in block.replace("\\\n", " ").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    assert len(commands) == 2, commands
+    serve, run = commands
+    assert serve.startswith("python tests/fakes/tiktok_server.py --port 8765")
+    for part in ("TIKTOK_API_BASE_URL=http://127.0.0.1:8765", "TIKTOK_CLIENT_KEY=test-key",
+                 "TIKTOK_CLIENT_SECRET=test-secret", "HARVESTER_SOURCE=tiktok", "harvester run"):
+        assert part in run, part
+    port = str(_free_port())  # 8765 may be taken on a shared machine
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "TIKTOK_", "WORKER_"))}
+    env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", HOME=str(tmp_path), NO_COLOR="1")
+    fake = subprocess.Popen(["/bin/sh", "-c", "exec " + serve.replace("8765", port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = fake.stdout.readline().strip()
+        assert ready == f"READY http://127.0.0.1:{port}", (ready, fake.stderr.read() if fake.poll() else "")
+        result = subprocess.run(["/bin/sh", "-c", run.replace("8765", port)], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        fake.send_signal(signal.SIGTERM)
+        fake.wait(timeout=10)
+    assert result.returncode == 0, result.stdout + result.stderr
+    extraction = [line for line in result.stdout.splitlines() if line.startswith("extraction run")]
+    assert extraction and "succeeded" in extraction[0]
+    mentions = int(re.search(r"(\d+) domain mentions", extraction[0]).group(1))
+    assert mentions > 0
+    assert (tmp_path / "fake.db").exists()
+
+
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write-env-example"]:

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo
 
-.PHONY: demo test smoke bench clean schema
+.PHONY: demo demo-reset test smoke bench clean schema
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q harvester_cli  # bytecode even where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
+# demo: the pipeline on a copy of examples/sample whose dates end yesterday (examples/sample/rebase.py),
+# into the store demo/harvester.db; prints the three runs, the top domains of the last 7 days and
+# the commands to explore the store. demo-reset removes demo/.
 demo: $(STAMP)
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	HARVESTER_DATABASE_URL=sqlite:///$(DEMO)/harvester.db HARVESTER_SOURCE=files \
-	HARVESTER_FILES_DIR=examples/sample \
-	sh -c '$(BIN)/harvester init && $(BIN)/harvester run; \
-	       $(BIN)/harvester domains && $(BIN)/harvester jobs --hours 1'
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@$(BIN)/python examples/sample/rebase.py examples/sample $(DEMO)/sample
+	@set -e; unset HARVESTER_ENV_FILE; \
+	export HARVESTER_DATABASE_URL="sqlite:///$(CURDIR)/$(DEMO)/harvester.db" HARVESTER_SOURCE=files \
+	       HARVESTER_FILES_DIR="$(CURDIR)/$(DEMO)/sample"; \
+	$(BIN)/harvester init; \
+	$(BIN)/harvester run; \
+	$(BIN)/harvester domains --since 7d --top 10
+	@echo 'The demo store is $(DEMO)/harvester.db (files source on $(DEMO)/sample). Explore it from here:'
+	@echo '  . $(BIN)/activate'
+	@for cmd in domains links jobs budget; do \
+	    echo "  HARVESTER_DATABASE_URL=sqlite:///\$$(pwd)/$(DEMO)/harvester.db harvester $$cmd"; done
+	@echo 'make demo-reset removes it.'
+
+demo-reset:
+	rm -rf $(DEMO)
 
 smoke: $(STAMP)
 	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; bin="$(abspath $(BIN))"; \

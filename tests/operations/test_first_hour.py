@@ -263,6 +263,94 @@ def test_readme_fake_tiktok_commands_work(tmp_path):
     assert (tmp_path / "fake.db").exists()
 
 
+# ------------------------------------------------------------------------------------- the demo
+
+
+def test_rebase_moves_the_newest_date_to_yesterday_and_keeps_the_rest(tmp_path):
+    import datetime as dt
+
+    sys.path.insert(0, str(SAMPLE))
+    try:
+        import rebase
+    finally:
+        sys.path.remove(str(SAMPLE))
+    before = {name: (SAMPLE / name).read_bytes() for name in rebase.FILES}
+    shift = rebase.rebase(SAMPLE, tmp_path / "copy", dt.date(2031, 3, 15))
+    assert shift % 86400 == 0
+    assert {name: (SAMPLE / name).read_bytes() for name in rebase.FILES} == before  # the sample is untouched
+    newest = rebase.newest(tmp_path / "copy")
+    assert dt.datetime.fromtimestamp(newest, dt.timezone.utc).date() == dt.date(2031, 3, 14)
+    for name in rebase.FILES:
+        old = (SAMPLE / name).read_text(encoding="utf-8").splitlines()
+        new = (tmp_path / "copy" / name).read_text(encoding="utf-8").splitlines()
+        assert len(old) == len(new)
+        for a, b in zip(old, new):
+            try:
+                record = json.loads(a)
+            except ValueError:
+                assert a == b  # a malformed line stays as it is (the files source reports it)
+                continue
+            moved = json.loads(b)
+            if "create_time" in record:
+                assert moved.pop("create_time") == record.pop("create_time") + shift
+            assert moved == record  # ids (beyond 2**53) and every other key unchanged
+
+
+@pytest.fixture
+def demo_tree(tmp_path):
+    """What a clone holds for `make demo`, with this checkout's .venv (make must not reinstall)."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    tree = tmp_path / "clone"
+    (tree / "examples").mkdir(parents=True)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(ROOT / name, tree / name)
+    shutil.copytree(SAMPLE, tree / "examples" / "sample")
+    return tree
+
+
+def test_make_demo_is_short_shows_recent_data_and_says_how_to_explore(demo_tree, tmp_path):
+    venv = VENV_BIN.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "TIKTOK_", "WORKER_"))}
+    env.update(HOME=str(tmp_path), NO_COLOR="1", COLUMNS="100", HARVESTER_ENV_FILE=str(tmp_path / "not-read.env"))
+    make = ["make", "--no-print-directory", f"VENV={venv}", "-o", str(venv / ".installed")]
+    result = subprocess.run(make + ["demo"], cwd=demo_tree, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 40, result.stdout  # was ~400: the run lines scrolled away
+    assert [line.split(":")[0] for line in lines if re.match(r"^\w+ run \d+:", line)] == [
+        "discovery run 1", "harvesting run 2", "extraction run 3"]
+    assert "domains since 7d (10)" in result.stdout  # the sample's dates were moved to the last days
+    explore = [line.strip() for line in lines[-6:]]
+    for command in ("domains", "links", "jobs", "budget"):
+        assert f"HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db harvester {command}" in explore
+    assert any("make demo-reset" in line for line in explore)
+    assert (demo_tree / "examples" / "sample" / "videos.jsonl").read_bytes() == (SAMPLE / "videos.jsonl").read_bytes()
+    # the printed commands work, from the clone's directory
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env['PATH']}"
+    env.pop("HARVESTER_ENV_FILE")
+    for command in ("domains", "links", "jobs", "budget"):
+        line = f"HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db harvester --json {command}"
+        shown = subprocess.run(["/bin/sh", "-c", line], cwd=demo_tree, env=env, capture_output=True, text=True,
+                               timeout=60)
+        assert shown.returncode == 0, (command, shown.stderr)
+        if command == "domains":
+            assert len(json.loads(shown.stdout)) == len((SAMPLE / "expected_domains.txt").read_text().split())
+    recent = subprocess.run(["/bin/sh", "-c", "HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db "
+                             "harvester domains --since 7d --format json"], cwd=demo_tree, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert recent.returncode == 0 and len(json.loads(recent.stdout)) >= 50
+    reset = subprocess.run(make + ["demo-reset"], cwd=demo_tree, env=env, capture_output=True, text=True, timeout=60)
+    assert reset.returncode == 0 and not (demo_tree / "demo").exists()
+
+
+def test_readme_says_where_the_demo_store_is_and_its_settings():
+    quick = _readme_section("## Quick start")
+    for text in ("demo/harvester.db", "HARVESTER_SOURCE=files", "HARVESTER_FILES_DIR", "make demo-reset",
+                 "examples/sample/rebase.py"):
+        assert text in quick, text
+
+
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write-env-example"]:

@@ -154,5 +154,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
+    # skips, one line per reason (pyproject's -rfE lists failures and errors only; -rs lists them all)
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count} skipped: {reason}")
     terminalreporter.write_line(f"PostgreSQL tests passed: {_pg_passed}"
                                 + ("" if PG_URL else " (HARVESTER_TEST_DATABASE_URL not set)"))

@@ -199,6 +199,8 @@ def _discover_all(rc: RunContext, source, *, limit: int | None, force_refresh: b
             totals["not_found"] = len(missing)
     rc.details.update(totals)
     summary = (f"{totals['promoted']} promoted of {totals['candidates']} candidates: {totals['new']} new, "
-               f"{totals['known']} known, {totals['requeued']} re-queued{quota_note}")
+               f"{totals['known']} known, {totals['requeued']} re-queued{quota_note}"
+               + (f"; --video-id not found or not promoted: {', '.join(map(str, missing))}"
+                  if totals.get("not_found") else ""))
     rc.log("discover.done", summary, details=totals)
     return summary

@@ -351,6 +351,32 @@ def test_readme_says_where_the_demo_store_is_and_its_settings():
         assert text in quick, text
 
 
+# ------------------------------------------------------------------------------- smaller points
+
+
+def test_discover_unknown_video_id_says_so_in_the_summary(cli, db_url):
+    env = {"HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(SAMPLE)}
+    result = cli("discover", "--video-id", "123", "--video-id", "7710299779498425880", env=env)
+    assert result.exit_code == 0
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("discovery run") and "--video-id not found or not promoted: 123" in line
+    assert "7710299779498425880" not in line.split("not found")[1]
+
+
+def test_make_test_summarises_skips_in_one_line(tmp_path):
+    import tomllib
+
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert "-ra" not in addopts.split() and "-rfE" in addopts.split()
+    env = {k: v for k, v in os.environ.items() if k != "HARVESTER_TEST_DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/operations/test_health.py", "-k", "test_no_recent_success"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "SKIPPED [" not in result.stdout
+    assert "4 skipped: PostgreSQL tests need HARVESTER_TEST_DATABASE_URL" in result.stdout, result.stdout[-3000:]
+
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write-env-example"]:

@@ -18,7 +18,7 @@ from harvester_cli.runtime import killswitch
 from harvester_cli.services import budget as budget_service
 from harvester_cli.settings import JOB_TYPES
 from harvester_cli.store import dlq, queues, runs, usage
-from harvester_cli.store import domains as domains_store
+from harvester_cli.store import mentions as mentions_store
 from harvester_cli.store import ledger as ledger_store
 from harvester_cli.store.base import Store
 
@@ -28,8 +28,6 @@ RUN_STATUSES = ("running",) + runs.FINAL_STATUSES
 WORKED = ("succeeded", "failed", "cancelled", "timed_out")
 #: further back than any store: "every run kept"
 _EVER = dt.datetime(1970, 1, 1)
-#: more rows than retention ever keeps (90 days of the crontab are about 95,000 runs)
-_ALL = 2**62
 
 
 def _later(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
@@ -53,22 +51,17 @@ def job_totals(store: Store) -> dict[str, dict[str, Any]]:
 
     for job_type in JOB_TYPES:
         entry(job_type)
-    latest_worked: dict[str, dt.datetime] = {}
-    for row in runs.recent(store, since=_EVER, limit=_ALL):
-        item = entry(row["job_type"])
-        status = row["status"]
-        item["runs"][status] = item["runs"].get(status, 0) + 1
-        item["items_ok"] += row["items_ok"] or 0
-        item["items_failed"] += row["items_failed"] or 0
-        item["running"] += status == "running"
-        item["last_run_at"] = _later(item["last_run_at"], row["started_at"])
-        if status == "succeeded":
-            item["last_success_at"] = _later(item["last_success_at"], row["finished_at"])
-        finished = row["finished_at"]
-        if status in WORKED and finished is not None and row["duration_seconds"] is not None \
-                and (row["job_type"] not in latest_worked or finished > latest_worked[row["job_type"]]):
-            latest_worked[row["job_type"]] = finished
-            item["last_duration_seconds"] = float(row["duration_seconds"])
+    for job_type, grouped in runs.totals_by_type(store, WORKED).items():
+        item = entry(job_type)
+        for status, row in grouped["statuses"].items():
+            item["runs"][status] = item["runs"].get(status, 0) + row["runs"]
+            item["items_ok"] += row["items_ok"]
+            item["items_failed"] += row["items_failed"]
+            item["last_run_at"] = _later(item["last_run_at"], row["last_started_at"])
+        item["running"] = grouped["statuses"].get("running", {}).get("runs", 0)
+        item["last_success_at"] = grouped["statuses"].get("succeeded", {}).get("last_finished_at")
+        if grouped["last_duration_seconds"] is not None:
+            item["last_duration_seconds"] = float(grouped["last_duration_seconds"])
     return totals
 
 
@@ -76,9 +69,8 @@ def content(store: Store) -> dict[str, int]:
     """What the store holds: videos, comments, domains (every domain ever found: cleanup keeps
     them) and domain mentions (a comment that mentions a domain counts once for it)."""
     held = usage.found_since(store, _EVER)
-    found = domains_store.report(store, since=None, top=None, video_id=None)
     return {"videos": held["videos"], "comments": held["comments"], "domains": held["domains"],
-            "domain_mentions": sum(r["mentions"] for r in found)}
+            "domain_mentions": mentions_store.count(store)}
 
 
 def collect(store: Store, settings) -> dict[str, Any]:

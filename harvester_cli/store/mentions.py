@@ -165,6 +165,16 @@ def _upsert_domains(conn, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt, rows)
 
 
+def count(store: Store) -> int:
+    """Every mention kept (one per comment and domain it mentions)."""
+    from sqlalchemy import func, select
+
+    from harvester_cli.store.tables import domain_mentions
+
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(domain_mentions)).scalar() or 0
+
+
 def pending_count(store: Store) -> int:
     with store.read() as conn:
         return conn.execute(select(func.count()).select_from(comments)

@@ -134,3 +134,27 @@ def past_deadline(store: Store, now: dt.datetime) -> list[dict[str, Any]]:
     query = select(job_status).where(and_(job_status.c.status == "running", job_status.c.deadline_at < now))
     with store.read() as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]
+
+
+def totals_by_type(store: Store, worked: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Per job type and status over every run kept: runs, items ok/failed, the last start and
+    the last finish; and per job type the duration of the latest run in `worked` statuses.
+    Grouped in the database (a metrics scrape every minute must not read every row)."""
+    grouped = (select(job_status.c.job_type, job_status.c.status, func.count(),
+                      func.coalesce(func.sum(job_status.c.items_ok), 0),
+                      func.coalesce(func.sum(job_status.c.items_failed), 0),
+                      func.max(job_status.c.started_at), func.max(job_status.c.finished_at))
+               .group_by(job_status.c.job_type, job_status.c.status))
+    out: dict[str, dict[str, Any]] = {}
+    with store.read() as conn:
+        for job_type, status, n, ok, failed, started, finished in conn.execute(grouped).all():
+            out.setdefault(job_type, {"statuses": {}, "last_duration_seconds": None})["statuses"][status] = {
+                "runs": int(n), "items_ok": int(ok), "items_failed": int(failed),
+                "last_started_at": started, "last_finished_at": finished}
+        for job_type, entry in out.items():
+            entry["last_duration_seconds"] = conn.execute(
+                select(job_status.c.duration_seconds)
+                .where(job_status.c.job_type == job_type, job_status.c.status.in_(worked),
+                       job_status.c.duration_seconds.is_not(None))
+                .order_by(job_status.c.started_at.desc()).limit(1)).scalar()
+    return out

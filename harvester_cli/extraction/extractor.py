@@ -48,6 +48,15 @@ from .words import (
     STOP_WORDS,
     WORD_TLDS_EXTRA,
 )
+from .words_world import (
+    DOT_WORDS_GLUED,
+    DOT_WORDS_SPACED,
+    KNOWN_SITES_WORLD,
+    NOT_DOT_PAIRS,
+    STOP as STOP_WORLD,
+    THAI_CUES,
+    WORDS as WORDS_WORLD,
+)
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -82,18 +91,87 @@ _CJK = (
     "\u31a0-\u31ff\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
     "\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003134f"
 )
+# The letters of those scripts that a host label may hold (kana, the prolonged sound mark,
+# ideographs and their iteration mark, hangul; not their punctuation).
+_CJK_L = (
+    "\u3005\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7a3\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
 # Full-width punctuation and symbols (not the full-width letters, digits or full stop).
 _FW_PUNCT = "\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffe0-\uffee"
-_ZW = "\u200b\u200c\u200d\u2060\ufeff"
-_W = rf"[^\W{_CJK}]"  # a character of a bare label (word character, not CJK)
-_LABEL = rf"{_W}+(?:-+{_W}+)*"
-_TLD = rf"(?:[xX][nN]--[a-zA-Z0-9]+(?:-+[a-zA-Z0-9]+)*|[^\W\d_{_CJK}]+)"
+# Default-ignorable characters (zero-width space/joiners, word joiner, soft hyphen, BOM,
+# bidi marks, variation selectors, tags): browsers and IDNA drop them from a host name, so
+# inside a name they are removed, never taken for its end ("tem\u200bu.com" is temu.com).
+_IGN = (
+    "\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufe00-\ufe0f\ufeff\U0001bca0-\U0001bca3\U000e0000-\U000e0fff"
+)
+_IGN_RE = re.compile(f"[{_IGN}]")
+_IGN_CHARS = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+# Latin letters (ASCII, Latin-1, Latin Extended, Vietnamese, full-width) and their combining
+# marks: a Latin label ends where another script starts ("lazada.co.thค่ะ", "ozon.ruпо").
+_LAT = (
+    "A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff"
+    "\u2c60-\u2c7f\ua720-\ua7ff\uff21-\uff3a\uff41-\uff5a"
+)
+_LAT_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\ufe20-\ufe2f"
+# Combining marks of other scripts, which \w does not match (Thai vowels and tone marks,
+# Arabic harakat, Hebrew points, Indic vowel signs): part of the word they sit on.
+_OTH_MARKS = (
+    "\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+    "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+    "\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc-\u09d7"
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
+)
+_LATW = rf"[{_LAT}{_LAT_MARKS}0-9_\uff10-\uff19]"  # a character of a Latin label
+_LATL = rf"[{_LAT}{_LAT_MARKS}]"  # a character of a Latin top-level label
+_OTHW = rf"(?:[^\W{_LAT}{_CJK}]|[{_OTH_MARKS}])"  # of a label in another script
+_OTHL = rf"(?:[^\W\d_{_LAT}{_CJK}]|[{_OTH_MARKS}])"
+_CJKW = rf"[{_CJK_L}]"
+_OTH1 = rf"[^\W{_LAT}{_CJK}]"  # a letter or digit of another script (no combining mark)
+_W = rf"[^\W{_CJK}]"  # any word character but CJK
+_J = rf"[\-{_IGN}]+"  # what may join the parts of one label: hyphens, ignorable characters
+# (possessive: a label never gives back part of a run of its letters)
+_LAT_LABEL = rf"{_LATW}++(?:{_J}{_LATW}++)*+"
+_OTH_LABEL = rf"{_OTHW}++(?:{_J}{_OTHW}++)*+"
+_CJK_LABEL = rf"{_CJKW}++(?:{_J}{_CJKW}++)*+"
+_LABEL = rf"(?:{_LAT_LABEL}|{_OTH_LABEL}|{_CJK_LABEL})"
+# The first label: it does not start inside a word of its own script, nor after such a word
+# and an ignorable character ("tem\u200bu.com" never yields "u.com").
+_FIRST_LABEL = (
+    rf"(?:(?<!{_LATW})(?<!{_LATW}[{_IGN}])(?<!{_LATW}[{_IGN}]{{2}}){_LAT_LABEL}"
+    rf"|(?<!{_OTHW})(?<![^\W{_LAT}{_CJK}][{_IGN}]){_OTH_LABEL}"
+    rf"|(?<!{_CJKW}){_CJK_LABEL})"
+)
+_TLD = (
+    rf"(?:[xX][nN]--[a-zA-Z0-9]+(?:-+[a-zA-Z0-9]+)*(?!{_LATW})"
+    rf"|{_LATL}++(?:[{_IGN}]++{_LATL}++)*+(?!{_LATW})(?!{_J}{_LATW})"
+    rf"|{_OTHL}++(?:[{_IGN}]++{_OTHL}++)*+(?!{_OTHW})(?!{_J}{_OTHW})"
+    rf"|{_CJKW}++(?:[{_IGN}]++{_CJKW}++)*+)"
+)
 _DOT_WORD = r"[dD][oO][tT]"
+def _any_case(word: str) -> str:
+    return "".join(
+        f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word
+    )
+
+
+# (spelled out in both cases, and behind a look-ahead on their first letters, which keeps
+# the scanner fast: it tries them after every space)
+_NATIVE_SPACED = (
+    "(?=[" + "".join(sorted({c for w in DOT_WORDS_SPACED for c in (w[0].lower(), w[0].upper())}))
+    + "])(?:" + "|".join(_any_case(w) for w in DOT_WORDS_SPACED) + ")"
+)
+_NATIVE_GLUED = "(?:" + "|".join(DOT_WORDS_GLUED) + ")"
+# The dot-likes that IDNA maps to ".": full-width "．" always; ideographic "。" and
+# half-width "｡" only before a Latin letter or digit (a "。" ending a Japanese sentence
+# before more Japanese is a full stop).
+_IDEO_DOT = "[\u3002\uff61](?=[A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19])"
 _SEP = (
-    rf"(?:[{_ZW}]*[.\uff0e][{_ZW}]*"
-    rf"|[ \t]*[\[({{<][ \t]*(?:\.|{_DOT_WORD})[ \t]*[\])}}>][ \t]*"
-    rf"|[ \t]+{_DOT_WORD}[ \t]+"
-    rf"|[ \t]+\.[ \t]+)"
+    rf"(?:[{_IGN}]*+(?:[.\uff0e]|{_IDEO_DOT})[{_IGN}]*+"
+    rf"|[ \t]*+(?:[\[({{<][ \t]*+(?:\.|{_DOT_WORD})[ \t]*+[\])}}>][ \t]*+"
+    rf"|{_NATIVE_GLUED}[ \t]*+(?=[A-Za-z0-9])"
+    rf"|(?<=[ \t])(?:{_DOT_WORD}|{_NATIVE_SPACED}|\.)[ \t]++))"
 )
 # Characters of a URL path or query.  Stops at white space, quotes, brackets, CJK and emoji.
 _PATH_CH = (
@@ -102,13 +180,14 @@ _PATH_CH = (
 )
 # Host characters after a scheme: anything a host may hold, symbols and emoji included
 # (``http://✪df.ws``); a trailing emoji is cut off when the name is resolved.
-_URL_HOST_CH = r"[\w\-.\uff0e\u2190-\u2bff\U0001f000-\U0001faff]"
+_URL_HOST_CH = rf"(?:[\w\-.\uff0e{_IGN}{_OTH_MARKS}\u2190-\u2bff\U0001f000-\U0001faff]|{_IDEO_DOT})"
 
 _SCANNER = re.compile(
     rf"""
     # Gate: every alternative starts a word or an @, and no alternative starts inside a
-    # word (CJK excepted), so most positions fail on one or two checks.
-    (?=[\w@\uff20])(?:(?<!\w)|(?<=[{_CJK}]))
+    # word of the same script (CJK excepted), so most positions fail on a few checks.
+    # (not after a letter of the same script; after a Latin one only when another starts)
+    (?=[\w@\uff20])(?:(?<!{_LATW})(?:(?<!{_OTH1})|(?!{_OTH1}))|(?={_OTH1})(?<={_LATW}))
     (?:
     (?P<url>(?<![A-Za-z0-9+.\-])
         (?:[hH][tTxX]{{2}}[pP][sS]?|[fF][tT][pP][sS]?)://
@@ -117,17 +196,20 @@ _SCANNER = re.compile(
         (?::\d{{1,5}}(?!\d))?
         (?P<up>[/?\#]{_PATH_CH}*)?
     )
-    |(?P<email>(?<![\w.+%'*@\uff20\-])[\w.+%'*\-]+[@\uff20][\w.*\-]*)
-    |(?P<mention>[@\uff20][\w.]+)
-    |(?P<host>(?<!{_W})(?:(?<![\-.\uff0e@\uff20])|(?<=\.\.))
-        {_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD}(?!{_W})(?!-+{_W}))
+    |(?P<email>(?<![\w.+%'*@\uff20\-])[\w.+%'*\-{_IGN}]++[@\uff20][\w.*\-{_IGN}]*)
+    |(?P<mention>[@\uff20][\w.{_IGN}]+)
+    |(?P<host>(?:(?<![\-.\uff0e@\uff20])|(?<=\.\.))
+        {_FIRST_LABEL}(?:{_SEP}{_LABEL})*{_SEP}{_TLD})
         (?P<path>/{_PATH_CH}*|\?(?=[\w%.\-]+=){_PATH_CH}*)?
     )""",
     re.VERBOSE,
 )
 
 _SEP_SPLIT = re.compile(_SEP)
-_PLAIN_HOST = re.compile(r"[^\s\[\](){}<>\uff0e" + _ZW + r"]+")
+_SPACED_SEP = re.compile(rf"[ \t]+({_DOT_WORD}|{_NATIVE_SPACED}|\.)[ \t]+")
+_PLAIN_HOST = re.compile(rf"[^\s\[\](){{}}<>\uff0e\u3002\uff61{_IGN}]+")
+_GLUED_SEP = re.compile(_NATIVE_GLUED)
+_URL_SPLIT = re.compile(r"[.\uff0e\u3002\uff61]")
 _BRACKET_SEP = re.compile(r"[\[({<]")
 _ASCII_LABEL = re.compile(r"[a-z0-9_]+(?:-+[a-z0-9_]+)*")
 _WWW = re.compile(r"www\d{0,2}")
@@ -140,7 +222,8 @@ _LAUGH = re.compile(
 _PT_VERB = re.compile(r"\w{2,}(?:ei|ou|ando|endo|indo|ado|ada|ido|ida|amos|emos|imos)")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _PRECHECK = re.compile(
-    rf"[.\uff0e](?:[^\W\d_]|[{_ZW}])|[ \t]\.[ \t]|\.[ \t]*[\])}}>]|[dD][oO][tT]|://"
+    rf"[.\uff0e](?:[^\W\d_]|[{_IGN}])|{_IDEO_DOT}|[ \t]\.[ \t]|\.[ \t]*[\])}}>]|[dD][oO][tT]|://"
+    rf"|[ \t]{_NATIVE_SPACED}|{_NATIVE_GLUED}"
 )
 
 # --------------------------------------------------------------------------- labels
@@ -157,9 +240,12 @@ def _nfkc_lower(s: str) -> str:
 def _unicode_label_ok(label: str) -> bool:
     # Letters and digits of any script, "-", and the symbol/emoji blocks a URL host may
     # hold ("✪df.ws", "💩.la"): exactly what the scanner reads back, so every stored
-    # domain is found again when written as a URL.  Combining marks are not read.
-    for ch in label:
+    # domain is found again when written as a URL.  Combining marks count after a letter
+    # (Thai vowels and tone marks, Arabic harakat: "ร้านค้า").
+    for i, ch in enumerate(label):
         if ch == "-" or ch.isalnum():
+            continue
+        if i and unicodedata.category(ch) in ("Mn", "Mc"):
             continue
         if "\u2190" <= ch <= "\u2bff" or "\U0001f000" <= ch <= "\U0001faff":
             continue
@@ -174,7 +260,9 @@ def _unicode_label_ok(label: str) -> bool:
 def _canon_label(label: str) -> str | None:
     """Canonical form of one host label, or None when it cannot be a host label."""
     if not label.isascii():
-        label = _nfkc_lower(label)
+        # Default-ignorable characters are dropped as IDNA does; a Turkish dotted capital I
+        # is the i a Turkish keyboard writes ("HEPSİBURADA.COM"), not "i" + U+0307.
+        label = _nfkc_lower(_IGN_RE.sub("", label).replace("\u0130", "I"))
     else:
         label = label.lower()
     if label.startswith("xn--"):
@@ -301,6 +389,37 @@ _MAIL_CUE = re.compile(
 _BRACKET_AT_BEFORE = re.compile(r"[\w.+\-]\s*[\[({<]\s*at\s*[\])}>]\s*$", re.IGNORECASE)
 
 
+_world_tlds: dict[str, tuple[frozenset[str], ...]] | None = None
+
+
+def _get_world_tlds(psl: SuffixList) -> dict[str, tuple[frozenset[str], ...]]:
+    """TLDs that read as a word of one of the languages of issue 14, with the word lists of
+    the languages in which they do ("ve": Turkish "and", "co": Polish "what")."""
+    global _world_tlds
+    if _world_tlds is None:
+        table: dict[str, list[frozenset[str]]] = {}
+        for words in WORDS_WORLD.values():
+            for tld in words & psl.tlds:
+                table.setdefault(tld, []).append(words)
+        _world_tlds = {tld: tuple(ws) for tld, ws in table.items()}
+    return _world_tlds
+
+
+def _is_wordish_any(label: str) -> bool:
+    """A word of any comment language, the ten of issue 14 included."""
+    return _is_wordish(label) or any(label in ws for ws in WORDS_WORLD.values())
+
+
+# The suffixes a name in CJK script may have when an ideographic full stop stands for its dot
+# ("ヨドバシ。com"); after a Japanese sentence ("最高。Amazonで") anything else is prose.
+# Dot words that also mean "a point" in ordinary prose (English and French "point").
+_POINT_WORDS = frozenset({"point", "punto", "punt", "ponto", "punkt"})
+
+_IDEO_SUFFIXES = frozenset(
+    "com net org jp co.jp ne.jp or.jp ac.jp cn com.cn tw com.tw kr co.kr hk com.hk".split()
+)
+
+
 def _plausible(
     domain: str,
     labels: list[str],
@@ -313,6 +432,8 @@ def _plausible(
     end: int,
     tld_written: str,
     psl: SuffixList,
+    native: str | None = None,
+    ideo_head: bool = False,
 ) -> bool:
     """Whether a bare (scheme-less) name is a real mention rather than prose or a file."""
     before = text[max(0, start - 40) : start]
@@ -334,7 +455,7 @@ def _plausible(
                 # "email me: jess at jessbrand dot com", "jess.m at brand dot com",
                 # but not "available at nordstrom dot com"
                 return False
-    if domain in KNOWN_SITES:
+    if domain in KNOWN_SITES or domain in KNOWN_SITES_WORLD:
         return True
     if domain in NOT_SITES:
         return False
@@ -377,11 +498,45 @@ def _plausible(
             m = _NEXT_WORD.match(text, end)
             if m and m.group(1).lower() in PT_AFTER_COM:
                 return False  # Portuguese "com" is "with": "amei.com certeza"
+    if ideo_head:
+        # "ヨドバシ。com": a CJK name, an ideographic full stop, a Latin suffix, only for the
+        # suffixes such names have and not written as a sentence start ("すごい。Shopで").
+        suffix = ".".join(suffix_labels)
+        if suffix not in _IDEO_SUFFIXES or _capitalized(tld_written):
+            return False
+    world = _get_world_tlds(psl)
+    if tld is not None and not strong and not place:
+        langs = world.get(tld)
+        if langs is not None:
+            if any(name in ws for ws in langs):
+                return False  # "güzel.ve ucuz", "świetne.co za", "bellissima.io"
+            if (
+                tld not in _SHOP_CCTLDS
+                and _capitalized(tld_written)
+                and (tld not in NEVER_WORD_TLDS or _is_wordish_any(name))
+            ):
+                return False  # "génial.Je commande", "Супер.Дети": a sentence starts
+        if (
+            len(name) == 1
+            and text[end : end + 1] == "."
+            and (tld in _get_word_tlds(psl) or tld in world)
+        ):
+            return False  # "m.in.", "p.es.": an abbreviation
     if spaced and not strong:
-        if name in STOP_WORDS or _LAUGH.fullmatch(name):
-            return False  # "the dot com bubble", "love it . com"
-        if tld is not None and not place and tld in _get_word_tlds(psl) and _is_wordish(name):
+        if name in STOP_WORDS or name in STOP_WORLD or _LAUGH.fullmatch(name):
+            return False  # "the dot com bubble", "love it . com", "le point de vue"
+        if (
+            tld is not None
+            and not place
+            and (tld in _get_word_tlds(psl) or tld in world)
+            and (_is_wordish(name) if native is None else _is_wordish_any(name))
+        ):
             return False  # "I love you . so much"
+        if native is not None:
+            if len(name) < 2 or (native, suffix_labels[0]) in NOT_DOT_PAIRS:
+                return False  # "un point de départ"
+            if native in _POINT_WORDS and _is_wordish_any(name):
+                return False  # "a great point com...": "point" is a word of its own
     return True
 
 
@@ -389,11 +544,11 @@ def _plausible(
 
 
 def _resolve_url_host(host: str, psl: SuffixList) -> str | None:
-    host = host.rstrip(".\uff0e")
+    host = host.rstrip(".\uff0e\u3002\uff61" + _IGN_CHARS)
     if not host:
         return None
     # (a host name has at most 127 labels: more are never split off and never examined)
-    raw = re.split(r"[.\uff0e]", host, maxsplit=_MAX_LABELS)
+    raw = _URL_SPLIT.split(host, maxsplit=_MAX_LABELS)
     labels = _canon_labels(raw) if len(raw) <= _MAX_LABELS else None
     if labels is not None:
         r = _registrable_of(labels, psl)
@@ -429,12 +584,33 @@ def _written(s: str) -> str:
     return s[:WRITTEN_MAX]
 
 
+# French and Italian elisions before a name: "d'aliexpress.com", "dall'app", "sull'unieuro.it"
+_ELISIONS = frozenset(
+    "l d j qu c n s m t jusqu lorsqu puisqu dell dall all sull nell coll quell un bell".split()
+)
+_NAME_AFTER_ELISION = re.compile(r"[^\W\d_]{3,}")
+
+
+def _elided(text: str, start: int) -> bool:
+    """Whether the apostrophe before ``start`` ends an elided article or preposition
+    ("d'", "l'", "dall'") and a word of three letters or more follows it (not "it's.so")."""
+    i = start - 1
+    while i > 0 and text[i - 1].isalpha() and start - i < 8:
+        i -= 1
+    if i > 0 and text[i - 1].isalnum():
+        return False
+    return (
+        text[i : start - 1].lower() in _ELISIONS
+        and _NAME_AFTER_ELISION.match(text, start) is not None
+    )
+
+
 def _context_rejects(text: str, start: int, end: int) -> bool:
     """Masked text, path segments and e-mail-like glue around a bare name."""
     if start:
         prev = text[start - 1]
         if prev in "'\u2019":
-            if start >= 2 and text[start - 2].isalpha():
+            if start >= 2 and text[start - 2].isalpha() and not _elided(text, start):
                 return True  # "that's.so", "i'm.so": a contraction, not a name
         elif prev == "/":
             if start >= 2:
@@ -474,7 +650,10 @@ class _HostInfo(NamedTuple):
     whole: bool  # no trailing labels were dropped
     www: bool
     defanged: bool  # "[.]", "(dot)": written on purpose, never prose
-    spaced: bool  # " dot ", " . "
+    spaced: bool  # " dot ", " . ", " kropka "
+    native: str | None  # the word for "dot" that was used ("kropka"), if one was
+    ideo_head: bool  # a CJK name followed by an ideographic full stop ("ヨドバシ。com")
+    cut: int  # characters after the top-level label that are not part of it ("ไทยค่ะ")
 
 
 _host_cache: dict[str, _HostInfo | None] = {}
@@ -492,20 +671,91 @@ def _host_info(host: str, psl: SuffixList) -> _HostInfo | None:
     return info
 
 
+def _no_space_script(ch: str) -> bool:
+    """Thai, Lao and the CJK scripts, written without spaces between words."""
+    return "\u0e00" <= ch <= "\u0eff" or _CJK_CHAR.match(ch) is not None
+
+
+_CJK_CHAR = re.compile(f"[{_CJK_L}]")
+
+
+_SCRIPT_BLOCKS = (
+    ("\u0370", "\u03ff"),  # Greek
+    ("\u0400", "\u052f"),  # Cyrillic
+    ("\u0590", "\u05ff"),  # Hebrew
+    ("\u0600", "\u08ff"),  # Arabic
+    ("\u0900", "\u0dff"),  # Indic
+    ("\u0e00", "\u0eff"),  # Thai, Lao
+)
+
+
+def _script_of(ch: str) -> int:
+    for i, (lo, hi) in enumerate(_SCRIPT_BLOCKS):
+        if lo <= ch <= hi:
+            return i
+    return -1
+
+
+def _script_run(label: str) -> int:
+    """Length of the start of ``label`` written in the script of its first letter."""
+    first = _script_of(label[0])
+    for i, ch in enumerate(label):
+        if ch.isalpha() and _script_of(ch) != first:
+            return i
+    return len(label)
+
+
+def _tld_prefix(last: str, psl: SuffixList) -> str | None:
+    """The longest start of a top-level label in Thai or CJK script that is a top-level domain:
+    such a label runs into the words after it ("ร้านค้า.ไทยค่ะ", "twitter.みんなです")."""
+    for n in range(min(len(last) - 1, 12), 1, -1):
+        c = _canon_label(last[:n])
+        if c is not None and c in psl.tlds:
+            return last[:n]
+    return None
+
+
 def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
     defanged = spaced = False
-    if _PLAIN_HOST.fullmatch(host):
+    native: str | None = None
+    ideo: list[bool] | None = None
+    if _PLAIN_HOST.fullmatch(host) and _GLUED_SEP.search(host) is None:
         raw = host.split(".", _MAX_LABELS)
     else:
         raw = _SEP_SPLIT.split(host, maxsplit=_MAX_LABELS)
     if len(raw) > _MAX_LABELS:
         return None  # more labels than a host name can hold: never a registrable name
-    if not _PLAIN_HOST.fullmatch(host):
-        for sep in _SEP_SPLIT.findall(host):
+    if not _PLAIN_HOST.fullmatch(host) or _GLUED_SEP.search(host) is not None:
+        ideo = []
+        for i, sep in enumerate(_SEP_SPLIT.findall(host)):
+            core = _IGN_RE.sub("", sep)
+            ideo.append(core in ("\u3002", "\uff61"))
             if _BRACKET_SEP.search(sep):
                 defanged = True
-            elif sep.strip(_ZW) not in (".", "\uff0e"):
+            elif core not in (".", "\uff0e", "\u3002", "\uff61"):
                 spaced = True
+                word = core.strip(" \t").lower()
+                if word not in (".", "dot"):
+                    native = word
+                    if word in DOT_WORDS_GLUED and not (raw[i].isascii() and raw[i + 1].isascii()):
+                        return None  # "ドット", "จุด" only between Latin labels
+    cut = 0
+    last = raw[-1]
+    if not last.isascii() and not _no_space_script(last[0]) and _canon_label(last) not in psl.tlds:
+        # a top-level label in one script running into a word of another ("рфค่ะ")
+        k = _script_run(last)
+        if k < len(last):
+            cut, raw[-1] = len(last) - k, last[:k]
+    elif _no_space_script(last[0]):
+        if ideo and ideo[-1]:
+            return None
+        c = _canon_label(last)
+        if c is None or c not in psl.tlds:
+            prefix = _tld_prefix(last, psl)
+            if prefix is None:
+                return None
+            cut = len(last) - len(prefix)
+            raw[-1] = prefix
     labels = _canon_labels(raw)
     if labels is None:
         return None
@@ -526,8 +776,10 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
                 # "shein.com.so cheap": com.so is a suffix, but the ".so" starts a sentence.
                 n -= 1
                 continue
+            ideo_head = bool(ideo) and ideo[head] and not raw[head].isascii()
             return _HostInfo(
-                domain, cand, head, raw[n - 1], n == len(labels), www, defanged, spaced
+                domain, cand, head, raw[n - 1], n == len(labels), www, defanged, spaced,
+                native, ideo_head, cut,
             )
         n -= 1
         if not labels[n - 1][:1].isalpha():
@@ -535,14 +787,64 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
     return None
 
 
-def _bare_host(m: re.Match[str], text: str, psl: SuffixList) -> str | None:
+def _kana_class(ch: str) -> str:
+    if "\u3041" <= ch <= "\u309f":
+        return "h"
+    if "\u30a1" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f":
+        return "k"
+    if "\uac00" <= ch <= "\ud7a3":
+        return "g"
+    return "c"
+
+
+def _trim_start(text: str, start: int, end: int) -> int:
+    """Where a host name whose first label is in a script without spaces really starts.
+
+    Japanese: the last run of one kind of character before the dot ("これはヨドバシ.com" ->
+    "ヨドバシ", "今日ヨドバシ" -> "ヨドバシ"), an honorific お/ご before kanji kept
+    ("私はお名前.com" -> "お名前").  Thai: after the last word that comes before a name
+    ("ที่" at, "จาก" from, "เว็บ" web)."""
+    j = start
+    thai = "\u0e00" <= text[start] <= "\u0e7f"
+    while j < end and (
+        ("\u0e00" <= text[j] <= "\u0e7f") if thai else _CJK_CHAR.match(text[j]) is not None
+    ):
+        j += 1
+    label = text[start:j]
+    if thai:
+        best = start
+        for cue in THAI_CUES:
+            k = label.rfind(cue)
+            if k >= 0 and len(label) - (k + len(cue)) >= 2:
+                best = max(best, start + k + len(cue))
+        return best
+    k = j - 1
+    while k > start and text[k] == "\u30fc":
+        k -= 1
+    cls = _kana_class(text[k])
+    while k > start and (text[k - 1] == "\u30fc" or _kana_class(text[k - 1]) == cls):
+        if not _CJK_CHAR.match(text[k - 1]):
+            break
+        k -= 1
+    if cls == "c" and k > start and text[k - 1] in "\u304a\u3054":  # お ご
+        k -= 1
+    return k
+
+
+def _bare_host(m: re.Match[str], text: str, psl: SuffixList) -> tuple[str, str] | None:
     start, end = m.span("host")
+    host = m.group("host")
+    if _no_space_script(host[0]):
+        trimmed = _trim_start(text, start, end)
+        if trimmed != start:
+            start, host = trimmed, text[trimmed:end]
     if _context_rejects(text, start, end):
         return None
-    info = _host_info(m.group("host"), psl)
+    info = _host_info(host, psl)
     if info is None:
         return None
-    path = m.group("path")
+    path = m.group("path") if not info.cut else None
+    end -= info.cut
     has_path = bool(path and len(path) > 1 and path[0] == "/")
     strong = info.whole and (info.defanged or info.www or has_path)
     if _plausible(
@@ -556,8 +858,10 @@ def _bare_host(m: re.Match[str], text: str, psl: SuffixList) -> str | None:
         end=end,
         tld_written=info.tld_written,
         psl=psl,
+        native=info.native,
+        ideo_head=info.ideo_head,
     ):
-        return info.domain
+        return info.domain, text[start : m.end() if path else end]
     return None
 
 
@@ -570,9 +874,17 @@ def _scan(text: str, psl: SuffixList, out: dict[str, str]) -> None:
             return
         pos = m.end()
         if m.start("host") >= 0:
-            domain = _bare_host(m, text, psl)
-            if domain is not None and domain not in out:
-                out[domain] = _written(m.group(0))
+            found = _bare_host(m, text, psl)
+            if found is None:
+                # "#ad ponto dot com": a word for "dot" may be a name itself; when a short
+                # spelled-out name is rejected, read on from its first such word.
+                seps = _SPACED_SEP.findall(m.group("host"), 0, 200)
+                if seps and len(seps) <= 4:
+                    nxt = _SPACED_SEP.search(text, m.start("host"), m.end("host"))
+                    if nxt is not None:
+                        pos = nxt.start(1)
+            elif found[0] not in out:
+                out[found[0]] = _written(found[1])
         elif m.start("url") >= 0:
             domain = _resolve_url_host(m.group("uh"), psl)
             if domain is not None:

@@ -52,6 +52,7 @@ from .words_world import (
     DOT_WORDS_GLUED,
     DOT_WORDS_SPACED,
     KNOWN_SITES_WORLD,
+    MARKERS,
     NOT_DOT_PAIRS,
     STOP as STOP_WORLD,
     THAI_CUES,
@@ -392,17 +393,29 @@ _BRACKET_AT_BEFORE = re.compile(r"[\w.+\-]\s*[\[({<]\s*at\s*[\])}>]\s*$", re.IGN
 _world_tlds: dict[str, tuple[frozenset[str], ...]] | None = None
 
 
+_world_markers: dict[str, re.Pattern[str]] = {}
+
+
 def _get_world_tlds(psl: SuffixList) -> dict[str, tuple[frozenset[str], ...]]:
     """TLDs that read as a word of one of the languages of issue 14, with the word lists of
     the languages in which they do ("ve": Turkish "and", "co": Polish "what")."""
     global _world_tlds
     if _world_tlds is None:
         table: dict[str, list[frozenset[str]]] = {}
-        for words in WORDS_WORLD.values():
+        markers: dict[str, list[str]] = {}
+        for lang, words in WORDS_WORLD.items():
             for tld in words & psl.tlds:
                 table.setdefault(tld, []).append(words)
+                if lang in MARKERS:
+                    markers.setdefault(tld, []).append(MARKERS[lang])
+        for tld, letters in markers.items():
+            _world_markers[tld] = re.compile("[" + "".join(letters) + "]")
         _world_tlds = {tld: tuple(ws) for tld, ws in table.items()}
     return _world_tlds
+
+
+def _cyrillic(s: str) -> bool:
+    return "\u0400" <= s[:1] <= "\u052f"
 
 
 def _is_wordish_any(label: str) -> bool:
@@ -510,6 +523,11 @@ def _plausible(
         if langs is not None:
             if any(name in ws for ws in langs):
                 return False  # "güzel.ve ucuz", "świetne.co za", "bellissima.io"
+            marker = _world_markers.get(tld)
+            if marker is not None and marker.search(name):
+                return False  # "Beğendim.De biraz", "dostałam.co za"
+            if _cyrillic(name) and _cyrillic(tld):
+                return False  # "быстро.дети": Cyrillic word TLDs end a sentence
             if (
                 tld not in _SHOP_CCTLDS
                 and _capitalized(tld_written)
@@ -769,11 +787,17 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
             domain, head = r
             if (
                 n > 2
-                and labels[n - 1] in RUN_ON_TAILS
-                and head < n - 2
+                and (
+                    (labels[n - 1] in RUN_ON_TAILS and head < n - 2)
+                    or (
+                        _capitalized(raw[n - 1])
+                        and (labels[n - 1] in _get_word_tlds(psl) or labels[n - 1] in _get_world_tlds(psl))
+                    )
+                )
                 and _registrable_of(labels[: n - 1], psl) is not None
             ):
-                # "shein.com.so cheap": com.so is a suffix, but the ".so" starts a sentence.
+                # "shein.com.so cheap": com.so is a suffix, but the ".so" starts a sentence;
+                # so does a word TLD written as a sentence start ("allegro.pl.To najlepsze").
                 n -= 1
                 continue
             ideo_head = bool(ideo) and ideo[head] and not raw[head].isascii()

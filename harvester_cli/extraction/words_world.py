@@ -13,6 +13,10 @@ copied); like :mod:`.words` they only ever *reject* a bare name.
 * ``STOP[lang]``: function words; ``<stop word> <dot word> <tld>`` is prose ("le point de
   vue", "bu nokta de").
 * ``DOT_WORDS``: the word for "dot" in each language, as written in ``NAME <word> SUFFIX``.
+* ``MARKERS[lang]``: letters only that language writes (Turkish ğ ı ş, Polish ą ę ł ń ś ź ż ć,
+  Vietnamese đ ơ ư and the tone-marked vowels, French and Italian accents): a name holding
+  one before a TLD that is a word of that language is a run-on even when the word is not
+  listed ("Beğendim.De biraz", "Dostałam.Co za").
 * ``NOT_DOT_PAIRS``: a dot word followed by a TLD that, with that word, is a set phrase:
   French/Spanish/Portuguese "point de", "punto de", "ponto de" ("point de vue").
 * ``THAI_CUES``: Thai words that come right before a name ("ที่" at, "จาก" from,
@@ -136,6 +140,14 @@ WORDS: dict[str, frozenset[str]] = {
     "ar": _words(_AR) | _words(_AR_STOP),
 }
 
+MARKERS: dict[str, str] = {
+    "tr": "ğışİ",
+    "pl": "ąęłńśźżć",
+    "vi": "đơưă\u1ea0-\u1ef9",
+    "fr": "èêçùûôîïëœ",
+    "it": "àèìòù",
+}
+
 STOP: frozenset[str] = (
     _words(_FR_STOP)
     | _words(_IT_STOP)
@@ -159,7 +171,7 @@ DOT_WORDS_SPACED: tuple[str, ...] = (
 DOT_WORDS_GLUED: tuple[str, ...] = ("ドット", "จุด", "ดอท")
 
 NOT_DOT_PAIRS: frozenset[tuple[str, str]] = frozenset(
-    {("point", "de"), ("punto", "de"), ("ponto", "de"), ("punkt", "de")}
+    {("point", "de"), ("punto", "de"), ("ponto", "de")}
 )
 
 THAI_CUES: tuple[str, ...] = ("เว็บไซต์", "เว็บ", "เวป", "ที่", "จาก", "ลิงก์", "ลิ้งค์")

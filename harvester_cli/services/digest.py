@@ -79,7 +79,7 @@ def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: i
     counts = links_store.harvested_counts(store, start=start, end=end, before=start - length)
     rising = _rising(store, counts, start=start, end=end, top=top, min_mentions=min_mentions)
     links = _links(counts, top=top)
-    samples = links_store.samples(store, [(r["domain"], r["link"]) for r in links], harvested=(start, end))
+    texts = links_store.comment_texts(store, [r["latest"] for r in links if r["latest"] is not None])
     return {
         "window": {"start": _iso(start), "end": _iso(end), "length": _describe(length)},
         "ready": pending == 0 or now >= end + EXTRACTION_GRACE,
@@ -93,7 +93,7 @@ def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: i
                     "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"])} for r in rising],
         "links": [{"link": r["link"], "domain": r["domain"], "category": r["category"], "mentions": r["mentions"],
                    "videos": r["videos"], "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"]),
-                   "sample": _sample(samples.get((r["domain"], r["link"])))}
+                   "sample": _sample(texts.get(r["latest"]))}
                   for r in links],
     }
 
@@ -122,16 +122,16 @@ def _rising(store: Store, counts, *, start, end, top: int, min_mentions: int) ->
 
 def _links(counts, *, top: int) -> list[dict[str, Any]]:
     """The links mentioned most in the window, then in the most videos, then by link."""
-    rows = [{"domain": d, "link": link, "mentions": cur, "videos": videos, "first_seen": first, "last_seen": last}
-            for d, link, cur, _prev, videos, first, last in counts if cur and link is not None]
+    rows = [{"domain": d, "link": link, "mentions": cur, "videos": videos, "first_seen": first, "last_seen": last,
+             "latest": latest}
+            for d, link, cur, _prev, videos, first, last, latest in counts if cur and link is not None]
     rows.sort(key=lambda r: (-r["mentions"], -r["videos"], r["link"]))
     return with_categories(rows[:top])
 
 
-def _sample(sample: dict[str, Any] | None) -> str | None:
-    if not sample:
+def _sample(text: str | None) -> str | None:
+    if text is None:
         return None
-    text = sample["text"] or ""
     return text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS - 3] + "..."
 
 

@@ -27,11 +27,20 @@ BATCH = 5000
 def normalise(store: Store, *, batch: int = BATCH, stop: threading.Event | None = None) -> int:
     """Give every mention without a link its normalised link; returns how many were written."""
     written = 0
+    seen: dict[tuple[str, str], str] = {}  # most mentions repeat a form ("amazon.com", "bit.ly/x")
     while stop is None or not stop.is_set():
         rows = links_store.pending(store, limit=batch)
         if not rows:
             break
-        done = links_store.save_links(store, [(c, d, normalise_link(w, d)) for c, d, w in rows])
+        if len(seen) > 100_000:
+            seen.clear()
+        links = []
+        for c, d, w in rows:
+            link = seen.get((w, d))
+            if link is None:
+                link = seen[(w, d)] = normalise_link(w, d)
+            links.append((c, d, link))
+        done = links_store.save_links(store, links)
         written += done
         if len(rows) < batch or done == 0:  # the last batch, or another process wrote these rows first
             break

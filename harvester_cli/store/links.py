@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import DateTime, bindparam, case, func, literal_column, select, update
 
 from harvester_cli.store.base import Store, storable
-from harvester_cli.store.domains import DomainFilter, top_groups
+from harvester_cli.store.domains import DomainFilter, reading, top_groups
 from harvester_cli.store.tables import comments, domain_mentions as dm
 
 #: (domain, link) pairs looked up per statement
@@ -27,7 +27,7 @@ def pending(store: Store, *, limit: int) -> list[tuple[int, str, str]]:
     # whole key, SQLite scanned the key's index instead)
     query = (select(dm.c.comment_id, dm.c.domain, dm.c.written).where(dm.c.link.is_(None))
              .order_by(dm.c.comment_id).limit(limit))
-    with store.read() as conn:
+    with reading(store) as conn:
         return [tuple(r) for r in conn.execute(query).all()]
 
 
@@ -65,7 +65,7 @@ def report(store: Store, *, since: dt.datetime | None, top: int | None, video_id
     # a link's host is under its domain: grouping by (domain, link) is grouping by link, in the
     # order of the (domain, link, seen_at, video_id) index
     if top:
-        with store.read() as conn:
+        with reading(store) as conn:
             picked = top_groups(conn, [dm.c.domain, dm.c.link], where, top)
         rows = [{"domain": d, "link": link, "mentions": n} for d, link, n in picked]
         details = _details(store, [(r["domain"], r["link"]) for r in rows], since=since, video_id=video_id)
@@ -77,7 +77,7 @@ def report(store: Store, *, since: dt.datetime | None, top: int | None, video_id
                     func.count(dm.c.video_id.distinct()).label("videos"),
                     func.min(dm.c.seen_at).label("first_seen"), func.max(dm.c.seen_at).label("last_seen"))
              .where(*where).group_by(dm.c.domain, dm.c.link))
-    with store.read() as conn:
+    with reading(store) as conn:
         rows = [dict(r) for r in conn.execute(query).mappings().all()]
     if since is not None and rows:  # first and last seen over all the link's mentions
         details = _details(store, [(r["domain"], r["link"]) for r in rows], since=None, video_id=video_id)
@@ -94,7 +94,7 @@ def _details(store: Store, pairs: list[tuple[str, str]], *, since: dt.datetime |
     mentions of that video with `video_id`."""
     out: dict[tuple[str, str], tuple[int, dt.datetime, dt.datetime]] = {}
     videos = dm.c.video_id if since is None else case((dm.c.seen_at >= since, dm.c.video_id))
-    with store.read() as conn:
+    with reading(store) as conn:
         for start in range(0, len(pairs), CHUNK):
             chunk = pairs[start:start + CHUNK]
             query = (select(dm.c.domain, dm.c.link, func.count(videos.distinct()), func.min(dm.c.seen_at),
@@ -112,12 +112,11 @@ def _details(store: Store, pairs: list[tuple[str, str]], *, since: dt.datetime |
 
 
 def samples(store: Store, pairs: list[tuple[str, str]], *, since: dt.datetime | None = None,
-            video_id: int | None = None, harvested: tuple[dt.datetime, dt.datetime] | None = None,
-            ) -> dict[tuple[str, str], dict[str, Any]]:
-    """The most recent comment of each (domain, link) (within the window, of that video, or
-    among the comments harvested in `harvested`): its id, the form as written and its text."""
+            video_id: int | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """The most recent comment of each (domain, link) (within the window, of that video): its
+    id, the form as written and its text."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    with store.read() as conn:
+    with reading(store) as conn:
         for d, link in pairs:
             query = select(dm.c.comment_id, dm.c.written, comments.c.text).join(
                 comments, comments.c.id == dm.c.comment_id).where(dm.c.domain == d, dm.c.link == link)
@@ -125,9 +124,8 @@ def samples(store: Store, pairs: list[tuple[str, str]], *, since: dt.datetime | 
                 query = query.where(dm.c.seen_at >= since)
             if video_id is not None:
                 query = query.where(dm.c.video_id == video_id)
-            if harvested is not None:
-                query = query.where(comments.c.harvested_at >= harvested[0], comments.c.harvested_at < harvested[1])
-            row = conn.execute(query.order_by(dm.c.seen_at.desc(), dm.c.comment_id.desc()).limit(1)).first()
+            # the latest by seen_at alone: read backwards along the (domain, link, seen_at) index
+            row = conn.execute(query.order_by(dm.c.seen_at.desc()).limit(1)).first()
             if row is not None:
                 out[(d, link)] = {"comment_id": row[0], "written": row[1], "text": row[2]}
     return out
@@ -139,28 +137,37 @@ def _harvested(start: dt.datetime, end: dt.datetime):
             [comments.c.harvested_at >= start, comments.c.harvested_at < end])
 
 
-def harvested_counts(store: Store, *, start: dt.datetime, end: dt.datetime, before: dt.datetime
-                     ) -> list[tuple[str, str | None, int, int, int, dt.datetime | None, dt.datetime | None]]:
+def harvested_counts(store: Store, *, start: dt.datetime, end: dt.datetime, before: dt.datetime) -> list[tuple]:
     """The digest's one pass over the mentions of the comments harvested in [before, end):
     per link (None: not normalised yet), (domain, link, mentions in [start, end), mentions in
-    [before, start), distinct videos, first and last seen in [start, end))."""
+    [before, start), distinct videos, first seen, last seen and the latest comment's id, these
+    four in [start, end))."""
     source, where = _harvested(before, end)
-    clock = comments.c.harvested_at
-    now = clock >= start
+    now = comments.c.harvested_at >= start
     query = (select(dm.c.domain, dm.c.link, func.sum(case((now, 1), else_=0)), func.sum(case((now, 0), else_=1)),
                     func.count(case((now, dm.c.video_id)).distinct()), func.min(case((now, dm.c.seen_at))),
-                    func.max(case((now, dm.c.seen_at))))
+                    func.max(case((now, dm.c.seen_at))), func.max(case((now, dm.c.comment_id))))
              .select_from(source).where(*where).group_by(dm.c.domain, dm.c.link))
-    with store.read() as conn:
-        return [(d, link, int(cur), int(prev), videos, first, last)
-                for d, link, cur, prev, videos, first, last in conn.execute(query).all()]
+    with reading(store) as conn:
+        return [(d, link, int(cur), int(prev), videos, first, last, latest)
+                for d, link, cur, prev, videos, first, last, latest in conn.execute(query).all()]
+
+
+def comment_texts(store: Store, ids: list[int]) -> dict[int, str]:
+    """The text of each comment."""
+    out: dict[int, str] = {}
+    with reading(store) as conn:
+        for at in range(0, len(ids), CHUNK):
+            out.update(dict(conn.execute(select(comments.c.id, comments.c.text)
+                                         .where(comments.c.id.in_(ids[at:at + CHUNK]))).all()))
+    return out
 
 
 def harvested_videos(store: Store, names: list[str], *, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
     """Distinct videos of each domain among the comments harvested in [start, end)."""
     source, where = _harvested(start, end)
     out: dict[str, int] = {}
-    with store.read() as conn:
+    with reading(store) as conn:
         for at in range(0, len(names), CHUNK):
             query = (select(dm.c.domain, func.count(dm.c.video_id.distinct())).select_from(source)
                      .where(*where, dm.c.domain.in_(names[at:at + CHUNK])).group_by(dm.c.domain))
@@ -170,7 +177,7 @@ def harvested_videos(store: Store, names: list[str], *, start: dt.datetime, end:
 
 def harvested_pending(store: Store, *, before: dt.datetime) -> int:
     """Comments harvested before `before` that `extract` has not read yet."""
-    with store.read() as conn:
+    with reading(store) as conn:
         harvested = comments.c.harvested_at
         if conn.dialect.name == "sqlite":
             # +harvested_at: not through its index, so SQLite reads the (few) pending comments

@@ -106,6 +106,7 @@ _FW_PUNCT = "\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffe0-\u
 _IGN = (
     "\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\ufe00-\ufe0f\ufeff\U0001bca0-\U0001bca3\U000e0000-\U000e0fff"
+    "\u115f\u1160\u3164\uffa0"  # the hangul fillers, letters that show as nothing
 )
 _IGN_RE = re.compile(f"[{_IGN}]")
 _IGN_CHARS = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
@@ -151,6 +152,7 @@ _TLD = (
     rf"|{_CJKW}++(?:[{_IGN}]++{_CJKW}++)*+)"
 )
 _DOT_WORD = r"[dD][oO][tT]"
+_SP = "[ \t\u00a0\u3000]"  # the spaces around a spelled-out dot (no-break, ideographic too)
 def _any_case(word: str) -> str:
     return "".join(
         f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word
@@ -170,9 +172,9 @@ _NATIVE_GLUED = "(?:" + "|".join(DOT_WORDS_GLUED) + ")"
 _IDEO_DOT = "[\u3002\uff61](?=[A-Za-z0-9\uff21-\uff3a\uff41-\uff5a\uff10-\uff19])"
 _SEP = (
     rf"(?:[{_IGN}]*+(?:[.\uff0e]|{_IDEO_DOT})[{_IGN}]*+"
-    rf"|[ \t]*+(?:[\[({{<][ \t]*+(?:\.|{_DOT_WORD})[ \t]*+[\])}}>][ \t]*+"
-    rf"|{_NATIVE_GLUED}[ \t]*+(?=[A-Za-z0-9])"
-    rf"|(?<=[ \t])(?:{_DOT_WORD}|{_NATIVE_SPACED}|\.)[ \t]++))"
+    rf"|{_SP}*+(?:[\[({{<]{_SP}*+(?:\.|{_DOT_WORD}){_SP}*+[\])}}>]{_SP}*+"
+    rf"|{_NATIVE_GLUED}{_SP}*+(?=[A-Za-z0-9])"
+    rf"|(?<={_SP})(?:{_DOT_WORD}|{_NATIVE_SPACED}|\.){_SP}++))"
 )
 # Characters of a URL path or query.  Stops at white space, quotes, brackets, CJK and emoji.
 _PATH_CH = (
@@ -207,7 +209,7 @@ _SCANNER = re.compile(
 )
 
 _SEP_SPLIT = re.compile(_SEP)
-_SPACED_SEP = re.compile(rf"[ \t]+({_DOT_WORD}|{_NATIVE_SPACED}|\.)[ \t]+")
+_SPACED_SEP = re.compile(rf"{_SP}+({_DOT_WORD}|{_NATIVE_SPACED}|\.){_SP}+")
 _PLAIN_HOST = re.compile(rf"[^\s\[\](){{}}<>\uff0e\u3002\uff61{_IGN}]+")
 _GLUED_SEP = re.compile(_NATIVE_GLUED)
 _URL_SPLIT = re.compile(r"[.\uff0e\u3002\uff61]")
@@ -223,8 +225,8 @@ _LAUGH = re.compile(
 _PT_VERB = re.compile(r"\w{2,}(?:ei|ou|ando|endo|indo|ado|ada|ido|ida|amos|emos|imos)")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _PRECHECK = re.compile(
-    rf"[.\uff0e](?:[^\W\d_]|[{_IGN}])|{_IDEO_DOT}|[ \t]\.[ \t]|\.[ \t]*[\])}}>]|[dD][oO][tT]|://"
-    rf"|[ \t]{_NATIVE_SPACED}|{_NATIVE_GLUED}"
+    rf"[.\uff0e](?:[^\W\d_]|[{_IGN}])|{_IDEO_DOT}|{_SP}\.{_SP}|\.{_SP}*[\])}}>]|[dD][oO][tT]|://"
+    rf"|{_SP}{_NATIVE_SPACED}|{_NATIVE_GLUED}"
 )
 
 # --------------------------------------------------------------------------- labels
@@ -528,6 +530,9 @@ def _plausible(
                 return False  # "Beğendim.De biraz", "dostałam.co za"
             if _cyrillic(name) and _cyrillic(tld):
                 return False  # "быстро.дети": Cyrillic word TLDs end a sentence
+            nxt = _NEXT_WORD.match(text, end)
+            if nxt is not None and any(nxt.group(1).lower() in ws for ws in langs):
+                return False  # "wczoraj.to jest", "aldım.ne güzel": the sentence goes on
             if (
                 tld not in _SHOP_CCTLDS
                 and _capitalized(tld_written)
@@ -752,7 +757,7 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
                 defanged = True
             elif core not in (".", "\uff0e", "\u3002", "\uff61"):
                 spaced = True
-                word = core.strip(" \t").lower()
+                word = core.strip(" \t\u00a0\u3000").lower()
                 if word not in (".", "dot"):
                     native = word
                     if word in DOT_WORDS_GLUED and not (raw[i].isascii() and raw[i + 1].isascii()):
@@ -938,6 +943,9 @@ def _mentions(text: str) -> dict[str, str]:
     if not text or not isinstance(text, str):
         return out
     text = _bounded(text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        # decomposed accents (some Vietnamese keyboards write "cha\u0302\u0301m")
+        text = unicodedata.normalize("NFC", text)
     if _PRECHECK.search(text) is None:
         return out
     _scan(text, default_list(), out)

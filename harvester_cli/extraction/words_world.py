@@ -32,6 +32,16 @@ def _words(text: str) -> frozenset[str]:
 
 
 _FR = """
+acheter achète achetez commander reçois recu arrivé arrivée arrive envoyé envoi colis taille
+prix pas cher cher chère petit petite grand grande nouveau nouvelle vieux vieille joli jolis
+jolies belles beaux bonne bons bonnes mauvais mauvaise facile difficile rapide lent lente
+heureuse heureux contente content triste fatigué fatiguée magnifiques sublimes parfaits
+incroyables vraiment absolument complètement totalement honnêtement sincèrement clairement
+surtout seulement juste presque assez beaucoup peu moins plus tellement tant autant souvent
+parfois toujours jamais bientôt tard tôt hier soir matin demain semaine mois année jour
+maison voiture chat chien enfant enfants bébé copain copains amis amies famille cadeau
+regarde regardez écoute attends viens vas va allez fais faites dis dites pense crois sais
+veux voudrais peux aime aimes aimons adore adorons déteste trouve trouvé cherche
 super génial genial top trop bien merci magnifique parfait parfaite beau belle jolie joli mignon
 mignonne incroyable adore adorable sublime canon ouf grave vraiment cool nickel bravo hâte oui non
 bon bonne vrai vraie stylé stylée chouette excellent excellente énorme dingue fou folle waouh mdr
@@ -48,6 +58,16 @@ sous chez entre vers je j tu il elle on nous vous ils elles me m te t se s y ne 
 tout tous toute toutes c est ça cela ceci ci là ici bien quel quelle
 """
 _IT = """
+bellissime bellissimi stupende stupendi fantastici fantastiche carini carine ottimi ottime
+perfetti perfette comodo comoda economico economica caro cara costoso costosa veloce lento
+lenta nuovo nuova vecchio vecchia grande piccolo piccola felice contento contenta triste
+stanco stanca arrivato arrivati arrivate spedito spedita ordinata preso presa comprata
+voglio vuoi vuole volevo posso puoi può devo devi sai so penso credo dico dici guarda senti
+aspetta vieni vai andiamo facciamo fatto fatta detto detta visto vista trovato trovata
+davvero veramente assolutamente sicuramente finalmente purtroppo ovviamente praticamente
+sempre spesso presto tardi ieri stasera stamattina settimana mese anno giorno casa macchina
+gatto cane bambino bambina bambini figlio figlia amica amico amiche amici famiglia regalo
+tutto tutti tutta tutte niente nulla qualcosa ciascuno ognuno altro altra altri poi dopo prima
 bello bella belli belle bellissimo bellissima bellissimi stupendo stupenda fantastico fantastica
 ottimo ottima perfetto perfetta carino carina grazie prego ciao sì si no certo davvero proprio
 troppo tanto tanta molto poco sempre mai già gia ancora adesso ora oggi domani ieri subito allora
@@ -62,6 +82,13 @@ mio mia miei mie tuo tua suo sua nostro vostro loro questo questa quello quella 
 voi mi ti ci vi si ne del della dei delle al alla ai alle dal dalla nel nella sul sulla
 """
 _TR = """
+geldi geliyor gelir gelecek aldım aldın aldık aldı alacağım almak sipariş verdim verdik
+beğendim begendim bayıldım sevdim seviyorum istiyorum istedim lazım gerek var yok oldu olur
+olacak oluyor güzeldi harikaydı süperdi mükemmeldi kötü kötüydü berbat ucuzdu pahalıydı hızlı
+yavaş yeni eski büyük küçük uzun kısa tatlı şirin sevimli kaliteli kalitesiz orijinal sahte
+teşekkür ederim sağolun sağ olun lütfen rica hemen şimdi bugün yarın dün sonra önce hep
+bazen asla zaten hala hâlâ artık sadece bile daha çok az biraz tam gerçek gerçekten kesin
+bence sence annem babam kardeşim arkadaşım kızım oğlum ablam abim eşim ev araba kedi köpek
 güzel harika süper super çok cok en iyi teşekkürler tesekkurler sağol sagol evet hayır hayir tamam
 peki ama fakat ve veya ile de da ki mi mı mu mü ne neden nasıl nasil nerede kim bu şu o ben sen
 biz siz onlar bir hiç hic her şey sey bence aynen kesinlikle gerçekten gercekten mükemmel
@@ -73,6 +100,16 @@ ve veya ile de da ki mi mı mu mü ne bu şu o bir için icin gibi kadar ama fak
 ben sen biz siz onlar her hiç son ilk
 """
 _PL = """
+wczoraj dzisiaj dziś jutro zaraz potem wcześniej później szybko wolno tanio drogo dobrze źle
+ładnie pięknie super extra ekstra bardzo trochę dużo mało więcej mniej zawsze czasem czasami
+nigdy często rzadko już jeszcze tylko nawet właśnie chyba może raczej oczywiście naprawdę
+serio kupiłam kupiłem kupiła kupił zamówiłam zamówiłem zamówiła przyszło przyszła przyszedł
+doszło doszła dostałam dostałem dostała polecam polecacie podoba podobają kocham lubię
+chcę chce chciałam chciałem muszę mogę wiem myślę sądzę widzę widziałam mam masz ma mamy
+macie mają jest są będzie było była był nowy nowa nowe stary stara duży duża małe mały mała
+tani tania tanie drogi droga drogie fajnie świetnie cudowne cudowny piękny śliczne śliczny
+dom domu auto kot pies dziecko dzieci mama tata siostra brat córka syn mąż żona prezent
+bo my im mu ci je sa az pa
 super świetne świetny świetna swietne fajne fajny fajna piękne piękny piękna ładne ładny ładna
 dzięki dzieki dziękuję dziekuje polecam wow ok okej tak nie no dobra dobrze spoko serio naprawdę
 naprawde bardzo trochę troche też tez już juz jeszcze teraz dziś dzis jutro wczoraj zawsze nigdy
@@ -86,6 +123,13 @@ ja ty on ona ono my wy oni mi ci go jej mu nam wam im się sie nie tak co jak je
 była było mój moja moje twój twoja jego jej nasz wasz ich
 """
 _NL = """
+besteld gekocht gekregen ontvangen aangekomen bezorgd verstuurd betaald gisteren vandaag
+morgen straks later eerst daarna altijd nooit soms vaak meteen snel langzaam goedkoop duur
+nieuw oud groot klein mooier mooiste leukste beste lekker heerlijk fijn prima perfect
+helemaal echt zeker misschien natuurlijk gewoon eigenlijk trouwens eindelijk helaas jammer
+wil wilde kan kon moet moest mag mocht zal zou weet denk vind vond zie zag heb hebt heeft
+hebben had ben bent wordt werd kijk kijken koop kopen bestel bestellen huis auto kat hond
+kind kinderen moeder vader zus broer dochter zoon vriend vriendin cadeau
 leuk leuke mooi mooie prachtig prachtige top super geweldig geweldige heerlijk gaaf gave cool
 schattig lief lieve echt heel erg zo wel niet nee ja oke oké dank bedankt thanks haha jeetje
 wauw wow nu ga gaan gaat ik je jij u hij zij ze we wij jullie het de een is zijn was waren al
@@ -98,6 +142,12 @@ was waren ik je jij u hij zij ze we wij jullie mijn jouw zijn haar ons onze hun 
 er hier daar niet geen wel al ook nog zo te goed
 """
 _VI = """
+rồi nhận được giao nhanh chậm rẻ đắt mắc mới cũ to nhỏ dài ngắn xịn xinh xắn dễ thương
+đáng yêu tuyệt vời quá trời siêu cực kỳ hơi khá rất lắm thật sự luôn liền ngay bây giờ
+hôm nay qua mai tuần tháng năm sáng tối chiều mua đặt order nhận về tới đến chưa xong
+thích yêu ghét muốn cần có không được bị phải nên sẽ đã đang vừa mới còn nữa thôi mà nhé
+nha nè ha hả hen ơi ạ dạ vâng ừ ok oke bạn mình tụi chúng tôi anh chị em cô chú bác
+con cháu mẹ ba bố má nhà xe mèo chó quà
 đẹp dep xinh quá qua lắm lam ghê ghe thích thich yêu yeu hay tốt tot rẻ re mắc đắt dat ok oke
 cảm cam ơn on cám vâng dạ da ừ ừm không khong có co chưa chua rồi roi nhé nhe nha nè ne à ạ
 ai gì gi đâu dau nào nao sao vậy vay thế the mình minh bạn ban tôi toi em anh chị chi mẹ me bố
@@ -110,6 +160,14 @@ và với của là có không cho trong trên dưới này đó kia thì mà n�
 các những một hai ba cái con người em anh chị bạn mình tôi nó họ
 """
 _RU = """
+заказ заказала заказал заказали купила купил купили пришло пришла пришёл пришел доставили
+получила получил быстро медленно дёшево дешево дорого красиво красивый красивая красивое
+классный классная классное крутой крутая новый новая новое старый старая большой большая
+маленький маленькая хороший хорошая плохой плохая отличный отличная отличное прекрасный
+милый милая удобно удобный удобная вчера сегодня завтра потом сначала сразу всегда иногда
+часто редко уже ещё еще только даже просто правда конечно наверное кажется точно хочу хочет
+хотела могу можно нужно надо знаю думаю вижу люблю нравится понравилось советую рекомендую
+дом машина кот собака ребёнок ребенок дети мама папа сестра брат дочь сын муж жена подарок
 супер класс круто клёво отлично прекрасно красиво красота спасибо привет пока да нет ок окей
 хорошо плохо очень тоже ещё еще уже сейчас сегодня завтра вчера всегда никогда здесь там тут
 это этот эта эти что кто где когда как почему потому зачем и а но или же ли вот так такой

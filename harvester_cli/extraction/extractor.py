@@ -560,6 +560,8 @@ def _plausible(
                 return False  # "un point de départ"
             if native in _POINT_WORDS and _is_wordish_any(name):
                 return False  # "a great point com...": "point" is a word of its own
+            if any(name in ws for ws in WORDS_WORLD.values()):
+                return False  # "điểm chấm vn", "tak jest kropka pl": a sentence
     return True
 
 

@@ -5,7 +5,8 @@ host with a path, a bare or defanged name) into the form `harvester links` group
 
 * the scheme (``https://``, ``hxxps://``) and a leading ``www.`` are dropped;
 * the host is lower-cased and shown in Unicode (``xn--mller-kva.de`` -> ``müller.de``), with
-  defanged dots (``[.]`` ``(.)`` ``[dot]`` ``(dot)``, `` dot ``, `` . ``, ``。``) read as dots; a
+  defanged dots (``[.]`` ``(.)`` ``[dot]`` ``(dot)``, `` dot ``, `` . ``, ``。``, the words for
+  "dot" such as `` kropka `` or ``ドット``) read as dots, invisible characters removed; a
   port is dropped; a host that does not resolve to the mention's registrable domain (a
   spelled-out name the extractor read another way) becomes that domain;
 * tracking parameters are dropped from the query (``utm_*``, ``fbclid``, ``gclid``, ``si``, ...,
@@ -24,7 +25,8 @@ import codecs
 import re
 import unicodedata
 
-from .extractor import registrable_domain
+from .extractor import _IGN, registrable_domain
+from .words_world import DOT_WORDS_GLUED, DOT_WORDS_SPACED
 
 __all__ = ["LINK_MAX", "TRACKING_PARAMETERS", "TRACKING_PREFIXES", "normalise_link"]
 
@@ -43,11 +45,13 @@ TRACKING_PREFIXES = ("utm_",)
 
 _SCHEME = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]{0,15}:)?//", re.IGNORECASE)
 _HXXP = re.compile(r"^\s*h[tx]{2}ps?\[?:\]?//", re.IGNORECASE)
-# defanged and spelled-out dots, and the dot-likes IDNA maps to "."
-_DOT = re.compile(r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}|\{\.\})\s*|\s+dot\s+|\s+\.\s+|[\u3002\uff0e\uff61]",
+# defanged and spelled-out dots (the comment language's word for it too: "kropka", "ドット"),
+# and the dot-likes IDNA maps to "."
+_DOT = re.compile(r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}|\{\.\})\s*|\s+dot\s+|\s+\.\s+|[\u3002\uff0e\uff61]"
+                  r"|\s+(?:" + "|".join(DOT_WORDS_SPACED) + r")\s+|\s*(?:" + "|".join(DOT_WORDS_GLUED) + r")\s*",
                   re.IGNORECASE)
-# default-ignorable characters browsers remove from a host
-_IGNORABLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# default-ignorable characters browsers remove from a host (the extractor's list)
+_IGNORABLE = re.compile(f"[{_IGN}]")
 _PORT = re.compile(r":[0-9]*$")
 
 

@@ -142,7 +142,7 @@ was waren ik je jij u hij zij ze we wij jullie mijn jouw zijn haar ons onze hun 
 er hier daar niet geen wel al ook nog zo te goed
 """
 _VI = """
-rồi nhận được giao nhanh chậm rẻ đắt mắc mới cũ to nhỏ dài ngắn xịn xinh xắn dễ thương
+điểm dấu câu bài rồi nhận được giao nhanh chậm rẻ đắt mắc mới cũ to nhỏ dài ngắn xịn xinh xắn dễ thương
 đáng yêu tuyệt vời quá trời siêu cực kỳ hơi khá rất lắm thật sự luôn liền ngay bây giờ
 hôm nay qua mai tuần tháng năm sáng tối chiều mua đặt order nhận về tới đến chưa xong
 thích yêu ghét muốn cần có không được bị phải nên sẽ đã đang vừa mới còn nữa thôi mà nhé

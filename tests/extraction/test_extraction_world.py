@@ -240,3 +240,20 @@ def _prf(cases: list[dict]) -> tuple[float, float, float]:
 def test_per_language_scores(lang: str) -> None:
     p, r, f1 = _prf([c for c in CASES if c["lang"] == lang])
     assert p >= 0.97 and r >= 0.97, (lang, p, r, f1)
+
+
+@pytest.mark.parametrize(
+    "text,link",
+    [
+        ("allegro kropka pl/oferta/1", "allegro.pl/oferta/1"),
+        ("lazadaจุดcoจุดth", "lazada.co.th"),
+        ("tem\u200bu.com/x?utm_source=tt", "temu.com/x"),
+        ("fptshop chấm com chấm vn", "fptshop.com.vn"),
+        ("nitori。co。jp/item", "nitori.co.jp/item"),
+    ],
+)
+def test_links_read_the_new_written_forms(text: str, link: str) -> None:
+    from harvester_cli.extraction.links import normalise_link
+
+    (mention,) = find_mentions(text)
+    assert normalise_link(mention.written, mention.domain) == link

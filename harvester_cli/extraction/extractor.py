@@ -8,8 +8,20 @@ One precompiled scanner does the work.  At each position it tries, in order:
 2. an e-mail address, masked ones included (``a***@***``): consumed, ignored;
 3. an ``@mention`` (``@jake.tv``): consumed, ignored;
 4. a bare host name: labels joined by a dot, a defanged dot (``[.]`` ``(.)``
-   ``[dot]`` ``(dot)``), a spelled-out `` dot `` or a dot with a space on each
-   side, ending in a letter label that is not followed by a letter or digit.
+   ``[dot]`` ``(dot)``), a spelled-out `` dot `` or the comment language's word for
+   it (`` kropka ``, `` nokta ``, `` chấm ``, `` точка ``, ``ドット``, ``จุด``, ...: see
+   ``words_world``), a dot with a space on each side, or a dot-like that IDNA maps to
+   ``.`` (``．``; ``。`` and ``｡`` before a Latin letter or digit), ending in a letter
+   label that is not followed by a letter or digit of its own script.
+
+Labels are runs of one script (Latin, CJK, or another one such as Cyrillic, Thai,
+Arabic), so a name ends where the script changes ("lazada.co.thค่ะ", "ozon.ruпо");
+default-ignorable characters inside a name (zero-width space and joiners, word joiner,
+soft hyphen, BOM, bidi marks, hangul fillers) are removed as browsers remove them
+("tem\u200bu.com" is temu.com), and a name never starts right after a letter and such a
+character.  A name in Japanese or Thai, written without spaces, starts at the last change
+between kana and kanji or after the last Thai word for "at"/"from"/"web"; a top-level label
+in those scripts may run into the next word ("ร้านค้า.ไทยค่ะ").
 
 Every host is then canonicalised (NFKC, lower case, punycode decoded) and
 looked up in the Public Suffix List (private section included); bare names go

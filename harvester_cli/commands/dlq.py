@@ -45,7 +45,8 @@ def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID"
         console.print_json(item)
         return
     console.show(console.table(f"dead-letter item {item_id}", ["field", "value"],
-                               [[k, v] for k, v in item.items() if k != "payload"], console.STATUS_STYLES))
+                               [[k, v] for k, v in item.items() if k != "payload"], console.STATUS_STYLES,
+                               text=["value"]))
     # The payload as indented JSON, one terminal line per JSON line (its strings keep their
     # escapes, so nothing in it reaches the terminal unescaped).
     console.line("payload (replayed by `harvester dlq retry`):")

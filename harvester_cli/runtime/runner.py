@@ -129,10 +129,12 @@ def _host() -> str:
 
 def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: dict[str, Any],
             work: Work, *, secrets: list[str] | None = None, handle_signals: bool = True,
-            check_kill_switch: bool = True) -> RunResult:
+            check_kill_switch: bool = True, precheck: Callable[[], None] | None = None) -> RunResult:
     """Run `work` as one recorded run of `job_type`; never raises for an expected outcome.
 
     `check_kill_switch=False` is for health, which must keep reporting while work is stopped.
+    `precheck` runs once the kill switch is known to be off and before anything is recorded: a
+    configuration mistake it raises (exit 2) is bad input, not a failed run.
     """
     secrets = secrets or []
     reaper.reap(store, settings, slots)
@@ -152,6 +154,8 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
     if ks["active"]:
         return skipped(f"kill switch is active ({ks['reason'] or 'no reason given'}); "
                        "`harvester kill-switch off` resumes work", errors.EXIT_KILL_SWITCH, "KillSwitchOn")
+    if precheck is not None:
+        precheck()
     try:
         slot = slots.acquire(job_type, settings.max_slots(job_type))
     except errors.NoFreeSlot as exc:

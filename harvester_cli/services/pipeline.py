@@ -37,11 +37,14 @@ def _source(rc, transport=None, state_dir=None) -> Iterator[tuple[Any, Any]]:
 
 
 def _run(c: Context, job_type: str, params: dict[str, Any], work) -> RunResult:
-    if job_type in ("discovery", "harvesting"):
+    precheck = None
+    if job_type in ("discovery", "harvesting"):  # a configuration mistake: exit 2, no run recorded
         from harvester_cli.sources.registry import check_settings
 
-        check_settings(c.settings())  # a configuration mistake: exit 2, no run recorded
-    return runner.run_job(c.store(), c.settings(), c.slots(), job_type, params, work, secrets=c.secrets())
+        settings = c.settings()
+        precheck = lambda: check_settings(settings)  # noqa: E731
+    return runner.run_job(c.store(), c.settings(), c.slots(), job_type, params, work, secrets=c.secrets(),
+                          precheck=precheck)
 
 
 def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool = False,

@@ -75,9 +75,11 @@ def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: i
     pending = links_store.harvested_pending(store, before=end)
     links_service.normalise(store)
     new = with_categories(domains_store.found(store, start=start, end=end, top=top))
-    # one pass over the mentions of the comments harvested in this window and the one before
-    counts = links_store.harvested_counts(store, start=start, end=end, before=start - length)
-    rising = _rising(store, counts, start=start, end=end, top=top, min_mentions=min_mentions)
+    # one pass over the mentions of the comments harvested in the window, and their domains'
+    # counts in the window before from the indexes alone
+    counts = links_store.harvested_counts(store, start=start, end=end)
+    before = links_store.harvested_domain_counts(store, start=start - length, end=start)
+    rising = _rising(store, counts, before, start=start, end=end, top=top, min_mentions=min_mentions)
     links = _links(counts, top=top)
     texts = links_store.comment_texts(store, [r["latest"] for r in links if r["latest"] is not None])
     return {
@@ -98,14 +100,14 @@ def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: i
     }
 
 
-def _rising(store: Store, counts, *, start, end, top: int, min_mentions: int) -> list[dict[str, Any]]:
+def _rising(store: Store, counts, before: dict[str, int], *, start, end, top: int, min_mentions: int
+            ) -> list[dict[str, Any]]:
     """Domains with at least `min_mentions` mentions in the window, more than in the one before,
     by growth (as `domains --rising`, over harvest time)."""
     per_domain: dict[str, list[int]] = {}
-    for domain, _link, current, previous, *_ in counts:
-        sums = per_domain.setdefault(domain, [0, 0])
+    for domain, _link, current, *_ in counts:
+        sums = per_domain.setdefault(domain, [0, before.get(domain, 0)])
         sums[0] += current
-        sums[1] += previous
     rows = [{"domain": d, "mentions": cur, "previous": prev} for d, (cur, prev) in per_domain.items()
             if cur >= min_mentions and cur > prev]
     rows.sort(key=lambda r: (-r["mentions"] / max(r["previous"], 1), -r["mentions"], r["domain"]))
@@ -122,9 +124,9 @@ def _rising(store: Store, counts, *, start, end, top: int, min_mentions: int) ->
 
 def _links(counts, *, top: int) -> list[dict[str, Any]]:
     """The links mentioned most in the window, then in the most videos, then by link."""
-    rows = [{"domain": d, "link": link, "mentions": cur, "videos": videos, "first_seen": first, "last_seen": last,
+    rows = [{"domain": d, "link": link, "mentions": n, "videos": videos, "first_seen": first, "last_seen": last,
              "latest": latest}
-            for d, link, cur, _prev, videos, first, last, latest in counts if cur and link is not None]
+            for d, link, n, videos, first, last, latest in counts if link is not None]
     rows.sort(key=lambda r: (-r["mentions"], -r["videos"], r["link"]))
     return with_categories(rows[:top])
 

@@ -137,20 +137,25 @@ def _harvested(start: dt.datetime, end: dt.datetime):
             [comments.c.harvested_at >= start, comments.c.harvested_at < end])
 
 
-def harvested_counts(store: Store, *, start: dt.datetime, end: dt.datetime, before: dt.datetime) -> list[tuple]:
-    """The digest's one pass over the mentions of the comments harvested in [before, end):
-    per link (None: not normalised yet), (domain, link, mentions in [start, end), mentions in
-    [before, start), distinct videos, first seen, last seen and the latest comment's id, these
-    four in [start, end))."""
-    source, where = _harvested(before, end)
-    now = comments.c.harvested_at >= start
-    query = (select(dm.c.domain, dm.c.link, func.sum(case((now, 1), else_=0)), func.sum(case((now, 0), else_=1)),
-                    func.count(case((now, dm.c.video_id)).distinct()), func.min(case((now, dm.c.seen_at))),
-                    func.max(case((now, dm.c.seen_at))), func.max(case((now, dm.c.comment_id))))
+def harvested_counts(store: Store, *, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """The digest's pass over the mentions of the comments harvested in [start, end): per link
+    (None: not normalised yet), (domain, link, mentions, distinct videos, first seen, last seen,
+    the latest comment's id)."""
+    source, where = _harvested(start, end)
+    query = (select(dm.c.domain, dm.c.link, func.count(), func.count(dm.c.video_id.distinct()),
+                    func.min(dm.c.seen_at), func.max(dm.c.seen_at), func.max(dm.c.comment_id))
              .select_from(source).where(*where).group_by(dm.c.domain, dm.c.link))
     with reading(store) as conn:
-        return [(d, link, int(cur), int(prev), videos, first, last, latest)
-                for d, link, cur, prev, videos, first, last, latest in conn.execute(query).all()]
+        return [tuple(r) for r in conn.execute(query).all()]
+
+
+def harvested_domain_counts(store: Store, *, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Mentions per domain in the comments harvested in [start, end): read from the indexes
+    alone (comments by harvest time, the mentions' key), no mention row."""
+    source, where = _harvested(start, end)
+    query = select(dm.c.domain, func.count()).select_from(source).where(*where).group_by(dm.c.domain)
+    with reading(store) as conn:
+        return dict(conn.execute(query).all())
 
 
 def comment_texts(store: Store, ids: list[int]) -> dict[int, str]:

@@ -392,6 +392,7 @@ def test_sigterm_interrupts_health_waiting_on_the_webhook(store, procs, server):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a minute of waiting; the store plays no part
 def test_the_run_deadline_interrupts_a_request_in_flight(store, procs, fake_api):
     fake = fake_api(dataset(3, 0, seed=76), faults={"video/query": "drip"}, drip_seconds=1.0)
     env = api_env(fake, HARVESTER_HTTP_TIMEOUT_SECONDS="600", DISCOVERY_JOB_TIMEOUT_MINUTES="1",

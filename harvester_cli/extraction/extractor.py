@@ -543,8 +543,10 @@ def _plausible(
             if _cyrillic(name) and _cyrillic(tld):
                 return False  # "быстро.дети": Cyrillic word TLDs end a sentence
             nxt = _NEXT_WORD.match(text, end)
-            if nxt is not None and any(nxt.group(1).lower() in ws for ws in langs):
-                return False  # "wczoraj.to jest", "aldım.ne güzel": the sentence goes on
+            if tld not in _SHOP_CCTLDS and nxt is not None and any(nxt.group(1).lower() in ws for ws in langs):
+                # "wczoraj.to jest", "aldım.ne güzel": the sentence goes on (not for the shop
+                # ccTLDs: "douglas.de y llegó", "zalando.de had it" are sites)
+                return False
             if (
                 tld not in _SHOP_CCTLDS
                 and _capitalized(tld_written)

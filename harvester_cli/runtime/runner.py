@@ -113,8 +113,11 @@ class RunContext:
     def dead_letter(self, item_key: str, payload: dict[str, Any], exc: BaseException) -> int:
         """Park an item that still failed after retries; `dlq retry` replays its payload."""
         message = self.scrub(str(exc))
+        # a transient error reaches here after every attempt of the retry policy, a permanent one at once
+        tries = self.retry_policy.attempts if getattr(exc, "transient", False) else 1
         item_id = dlq_store.add(self.store, job_type=self.job_type, item_key=item_key, payload=payload,
-                                error=message, error_type=type(exc).__name__, run_id=self.run_id)
+                                error=message, error_type=type(exc).__name__, run_id=self.run_id,
+                                attempts=tries)
         self.log("dlq.added", f"{item_key} went to the dead-letter queue (item {item_id}): {message}",
                  level="error", details={"dlq_id": item_id, "item_key": item_key})
         return item_id

@@ -14,8 +14,9 @@ STATUSES = ("pending", "retrying", "resolved", "discarded")
 
 
 def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], error: str,
-        error_type: str, run_id: int | None, conn=None) -> int:
-    """Record a failed item; a pending item with the same key gets one more attempt counted.
+        error_type: str, run_id: int | None, conn=None, attempts: int = 1) -> int:
+    """Record a failed item after `attempts` tries (the retries it was given); a pending item
+    with the same key gets them added to its count.
 
     The error and the payload pass the redaction layer (no secret is ever stored)."""
     now = store.now()
@@ -30,11 +31,11 @@ def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], 
         ).scalar()
         if existing is not None:
             c.execute(update(dlq).where(dlq.c.id == existing).values(
-                attempts=dlq.c.attempts + 1, error=error, error_type=error_type, run_id=run_id,
+                attempts=dlq.c.attempts + attempts, error=error, error_type=error_type, run_id=run_id,
                 updated_at=now, status="pending", payload=stored_payload))
             return int(existing)
         result = c.execute(insert(dlq).values(
-            job_type=job_type, item_key=item_key, payload=stored_payload, status="pending", attempts=1,
+            job_type=job_type, item_key=item_key, payload=stored_payload, status="pending", attempts=attempts,
             error=error, error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
         return int(result.inserted_primary_key[0])
 

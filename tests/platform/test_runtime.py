@@ -57,11 +57,22 @@ def test_items_in_the_dead_letter_queue_exit_1(store, settings, slots):
     result = run(store, settings, slots, work)
     assert result.exit_code == 1
     [item] = dlq_store.list_items(store)
-    assert item["payload"] == {"video_id": "42"} and item["status"] == "pending" and item["attempts"] == 1
+    # a transient error is dead-lettered after every attempt of the retry policy (3 by default)
+    assert item["payload"] == {"video_id": "42"} and item["status"] == "pending" and item["attempts"] == 3
     dlq_store.add(store, job_type="cleanup", item_key="42", payload={"video_id": "42"}, error="again",
                   error_type="X", run_id=None)
     [item] = dlq_store.list_items(store)
-    assert item["attempts"] == 2
+    assert item["attempts"] == 4
+
+
+def test_a_permanent_error_is_dead_lettered_after_one_attempt(store, settings, slots):
+    def work(rc):
+        rc.dead_letter("43", {"video_id": "43"}, errors.PermanentSourceError("HTTP 400"))
+        rc.failed()
+
+    run(store, settings, slots, work)
+    [item] = dlq_store.list_items(store)
+    assert item["attempts"] == 1
 
 
 def test_kill_switch_at_start_skips_with_exit_3(store, settings, slots):

@@ -4,6 +4,7 @@ window, as a table, JSON, or one webhook message posted once per window."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Annotated, Optional
 
 import typer
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
             help="A rising domain has at least N mentions in the window.")] = MIN_MENTIONS,
         notify: Annotated[bool, typer.Option(
             "--notify", help="Post it to HARVESTER_DIGEST_WEBHOOK_URL (else HARVESTER_ALERT_WEBHOOK_URL), "
-                             "once per window however often it runs.")] = False,
+                             "once per window however often it runs; without either, nothing is posted.")] = False,
     ) -> None:
         """What harvester found in the last window: new domains (first extracted in it), rising
         domains (mentions in the comments harvested in it against the window before) and the most
@@ -44,10 +45,10 @@ def register(app: typer.Typer) -> None:
         url = None
         if notify:
             settings = c.settings()
-            url = settings["HARVESTER_DIGEST_WEBHOOK_URL"] or settings["HARVESTER_ALERT_WEBHOOK_URL"]
-            if not url:
-                raise errors.ConfigError("--notify needs HARVESTER_DIGEST_WEBHOOK_URL (or HARVESTER_ALERT_WEBHOOK_URL); "
-                                         "set it in the environment or .env")
+            url = settings["HARVESTER_DIGEST_WEBHOOK_URL"] or settings["HARVESTER_ALERT_WEBHOOK_URL"] or None
+            if url is None:  # as health --notify: the crontab line stays quiet until a webhook is set
+                logging.getLogger(__name__).debug(
+                    "digest --notify: no HARVESTER_DIGEST_WEBHOOK_URL or HARVESTER_ALERT_WEBHOOK_URL; nothing posted")
         store = c.store()
         data = digest_service.build(store, length=length, top=top, min_mentions=min_mentions)
         if url is not None:

@@ -150,8 +150,6 @@ def test_every_line_runs_clean_with_the_minimal_env_file(tmp_path, db_url):
         assert (code, output) == (0, ""), command
 
 
-@pytest.mark.xfail(strict=True, reason="harvester_cli/commands/digest.py: `digest --notify` without a webhook "
-                                       "exits 2 (--notify needs HARVESTER_DIGEST_WEBHOOK_URL); not in this change")
 def test_digest_line_runs_clean_with_the_minimal_env_file(tmp_path):
     env = minimal_env(tmp_path, f"sqlite:///{tmp_path / 'harvester.db'}")
     log = tmp_path / "harvester.log"

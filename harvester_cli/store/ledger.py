@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from harvester_cli.models import ScanPage, ScanQuery
 from harvester_cli.store.base import Store
@@ -142,18 +142,18 @@ def release(conn, run_id: int) -> int:
                         .values(claimed_by=None, claim_expires_at=None)).rowcount
 
 
+def _window(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]) -> list[tuple[dt.date, dict | None]]:
+    """Every (day, row or None when never seen) of the queries over the window, in one read."""
+    with store.read() as conn:
+        rows = _rows(conn, [q.fingerprint for q in queries], days)
+    return [(day, rows.get((query.fingerprint, day_key(day)))) for query in queries for day in days]
+
+
 def next_due(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date],
              settle: dt.timedelta) -> dt.datetime | None:
     """The earliest time a scan falls due (now, if one is due), counting today once it ends."""
-    with store.read() as conn:
-        rows = _rows(conn, [q.fingerprint for q in queries], days)
-    today = max(days) + dt.timedelta(days=1) if days else None
-    times = [day_end(today)] if today else []
-    for query in queries:
-        for day in days:
-            due = _due_at(rows.get((query.fingerprint, day_key(day))), day, settle)
-            if due is not None:
-                times.append(due)
+    times = [day_end(max(days) + dt.timedelta(days=1))] if days else []
+    times += [due for day, row in _window(store, queries, days) if (due := _due_at(row, day, settle)) is not None]
     return max(min(times), store.now()) if times else None
 
 
@@ -161,25 +161,15 @@ def due_count(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date
               settle: dt.timedelta) -> int:
     """How many (query, day) scans are due now, claimed or not."""
     now = store.now()
-    with store.read() as conn:
-        rows = _rows(conn, [q.fingerprint for q in queries], days)
-    count = 0
-    for query in queries:
-        for day in days:
-            due = _due_at(rows.get((query.fingerprint, day_key(day))), day, settle)
-            count += due is not None and due <= now
-    return count
+    return sum(1 for day, row in _window(store, queries, days)
+               if (due := _due_at(row, day, settle)) is not None and due <= now)
 
 
 def coverage(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]) -> dict[str, int]:
     """Days of the window by state (a day never seen counts as pending)."""
-    with store.read() as conn:
-        rows = _rows(conn, [q.fingerprint for q in queries], days)
     out = dict.fromkeys(STATES, 0)
-    for query in queries:
-        for day in days:
-            row = rows.get((query.fingerprint, day_key(day)))
-            out[row["state"] if row else "pending"] += 1
+    for _day, row in _window(store, queries, days):
+        out[row["state"] if row else "pending"] += 1
     return out
 
 
@@ -188,20 +178,7 @@ def stale(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], s
     """Days that can no longer gain videos (settled) and have stayed unscanned for `after` since
     then, or since discovery first knew them (a new install is not late for old days)."""
     now = store.now()
-    with store.read() as conn:
-        rows = _rows(conn, [q.fingerprint for q in queries], days)
-    late = set()
-    for query in queries:
-        for day in days:
-            row = rows.get((query.fingerprint, day_key(day)))
-            if row is not None and row["state"] != "settled" and \
-                    max(day_end(day) + settle, row["created_at"]) + after <= now:
-                late.add(day_key(day))
+    late = {day_key(day) for day, row in _window(store, queries, days)
+            if row is not None and row["state"] != "settled"
+            and max(day_end(day) + settle, row["created_at"]) + after <= now}
     return sorted(late, reverse=True)
-
-
-def totals(store: Store) -> dict[str, int]:
-    with store.read() as conn:
-        row = conn.execute(select(func.count(), func.coalesce(func.sum(scans.c.pages), 0),
-                                  func.coalesce(func.sum(scans.c.restarts), 0))).one()
-    return {"days": int(row[0]), "pages": int(row[1]), "restarts": int(row[2])}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
+import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -68,6 +69,7 @@ class _Fetched:
     last: bool = False  # nothing more to fetch for this video: it is done
     quota: bool = False  # the quota ran out: give the video back to the queue
     error: errors.SourceError | None = None  # failed after retries: dead-letter it
+    stored: threading.Event = field(default_factory=threading.Event)  # set once the run's thread wrote it
 
 
 def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, quota: _Quota,
@@ -124,11 +126,19 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     results: queue.Queue[tuple[_Fetched | None, BaseException | None]] = queue.Queue()
     closed = False  # nothing more will be claimed; the fetch threads were told to finish
 
+    def emit(step: _Fetched) -> None:
+        """Hand a step to the run's thread and wait until it is written before the next request:
+        a run killed outright loses at most one answered page per fetch slot. A stopping run
+        stops waiting; what is queued is written while it winds down."""
+        results.put((step, None))
+        while not step.stored.wait(KILL_SWITCH_CHECK_SECONDS) and not rc.stop.is_set():
+            pass
+
     def fetcher() -> None:
         """One fetch slot: take the next claimed video as soon as the last one is fetched."""
         try:
             while (video := todo.get()) is not None:
-                _fetch(rc, source, video, max_pages, quota, lambda step: results.put((step, None)))
+                _fetch(rc, source, video, max_pages, quota, emit)
         except BaseException as exc:  # noqa: BLE001 - handed to the run's thread
             results.put((None, exc))
         finally:
@@ -167,7 +177,13 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
             close(drain=False)  # the queue is empty: what was claimed is still fetched
 
     def store(result: _Fetched) -> None:
-        """Write one step of a video (the run's thread only)."""
+        """Write one step of a video (the run's thread only), then let its fetch slot go on."""
+        try:
+            write(result)
+        finally:
+            result.stored.set()
+
+    def write(result: _Fetched) -> None:
         video_id = result.video_id
         if result.quota:
             videos_store.release_one(rc.store, video_id, rc.run_id)

@@ -1,5 +1,6 @@
 # make demo: set up .venv and run the whole pipeline on the bundled sample data (SQLite).
 # make test: set up .venv with test dependencies and run the whole suite.
+# make lint: ruff (rules and formatting) and mypy, as .ci/run runs them before the tests.
 # make smoke: the CI smoke run: harvester check --offline, then the pipeline on the bundled sample
 #             in a temporary SQLite store; fails on any non-zero exit or a wrong set of domains.
 PYTHON ?= python3
@@ -8,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := demo
 
-.PHONY: demo demo-reset test smoke bench clean schema
+.PHONY: demo demo-reset test lint format smoke bench clean schema
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +57,22 @@ smoke: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# lint: ruff's rules and formatting, then mypy over the package (settings in pyproject.toml).
+# format: rewrite the files as ruff formats them and fix what ruff can fix by itself.
+LINT_STAMP := $(VENV)/.lint-installed
+$(LINT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
+
+lint: $(LINT_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(LINT_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

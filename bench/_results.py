@@ -19,7 +19,7 @@ def write_section(heading: str, section: str, *, keep_notes: bool = False) -> No
             text += "\n"
         text = text + ("\n" if not text.endswith("\n\n") else "") + section
     else:
-        nxt = re.search(r"^## ", text[start + len(heading):], flags=re.MULTILINE)
+        nxt = re.search(r"^## ", text[start + len(heading) :], flags=re.MULTILINE)
         end = start + len(heading) + nxt.start() if nxt else len(text)
         old = text[start:end]
         notes = old.find("\n" + NOTES) if keep_notes else -1

@@ -15,8 +15,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -29,7 +30,7 @@ if not os.path.exists(HARVESTER):  # installed elsewhere (pipx, another venv)
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
-UTC_NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+UTC_NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- stores
@@ -83,8 +84,11 @@ def pg_admin(url: str, *sql: str) -> None:
 
 def pg_create(url: str, name: str, template: str | None = None) -> str:
     """A fresh database `name` on the server of `url` (dropped first); returns its URL."""
-    pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-             f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    pg_admin(
+        url,
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""),
+    )
     return pg_with_db(url, name)
 
 
@@ -100,8 +104,9 @@ def init_store(url: str, cwd: Path) -> None:
     run_cli(url, ["init"], cwd=cwd, check=True)
 
 
-def bulk_insert(url: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                chunk: int = 50_000) -> int:
+def bulk_insert(
+    url: str, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], chunk: int = 50_000
+) -> int:
     """Insert rows through the raw driver: executemany on SQLite, COPY on PostgreSQL."""
     n = 0
     if is_pg(url):
@@ -157,7 +162,7 @@ def analyze(url: str, tables: Sequence[str] = ()) -> None:
         import psycopg
 
         with psycopg.connect(_psycopg_dsn(url), autocommit=True) as conn:
-            for statement in ([f"VACUUM ANALYZE {t}" for t in tables] or ["VACUUM ANALYZE"]):
+            for statement in [f"VACUUM ANALYZE {t}" for t in tables] or ["VACUUM ANALYZE"]:
                 conn.execute(statement)
     else:
         import sqlite3
@@ -222,8 +227,15 @@ def cli_env(url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_cli(url: str, args: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None,
-            check: bool = False, timeout: float = 7200) -> CliResult:
+def run_cli(
+    url: str,
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    check: bool = False,
+    timeout: float = 7200,
+) -> CliResult:
     """Run `harvester ARGS` as a child process: wall time, CPU time and peak RSS.
 
     The peak RSS comes from /usr/bin/time (GNU time, `%M`) wrapped around the command: the
@@ -253,8 +265,15 @@ def run_cli(url: str, args: Sequence[str], *, cwd: Path, env: dict[str, str] | N
         lines = rss_path.read_text().split()
         maxrss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else maxrss_kb
     # GNU time reports the command's children in its own rusage: the CPU time is the command's
-    result = CliResult(argv, proc.returncode, out_path.read_text(), err_path.read_text(), seconds,
-                       maxrss_kb, usage.ru_utime + usage.ru_stime)
+    result = CliResult(
+        argv,
+        proc.returncode,
+        out_path.read_text(),
+        err_path.read_text(),
+        seconds,
+        maxrss_kb,
+        usage.ru_utime + usage.ru_stime,
+    )
     if check and result.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
@@ -277,7 +296,7 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 def snowflake(ts: dt.datetime, rng: random.Random) -> int:
     """A 64-bit TikTok-like id (time << 32 | random), above 2**53 like the real ones."""
-    return (int(ts.replace(tzinfo=dt.timezone.utc).timestamp()) << 32) | rng.getrandbits(32)
+    return (int(ts.replace(tzinfo=dt.UTC).timestamp()) << 32) | rng.getrandbits(32)
 
 
 # --------------------------------------------------------------------------- comment texts
@@ -291,6 +310,7 @@ def _extract_bench():
     if not path.exists():
         return None
     import harvester_cli  # noqa: F401 - resolved through sys.path (PYTHONPATH first), before it
+
     saved = list(sys.path)
     spec = importlib.util.spec_from_file_location("_bench_extract", path)
     mod = importlib.util.module_from_spec(spec)

@@ -32,16 +32,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _storebench as sb  # noqa: E402
 
-TABLES = ("system_logs", "videos", "comments", "domain_mentions", "domains", "job_status",
-          "dead_letter_queue", "api_usage")
+TABLES = (
+    "system_logs",
+    "videos",
+    "comments",
+    "domain_mentions",
+    "domains",
+    "job_status",
+    "dead_letter_queue",
+    "api_usage",
+)
 RETENTION_DAYS = 90
 
 
 # --------------------------------------------------------------------------- seeding
 
 
-def seed(url: str, *, logs: int, recent_logs: int, videos: int, comments_per_video: int,
-         mention_ratio: float, seed_value: int = 7) -> dict[str, int]:
+def seed(
+    url: str,
+    *,
+    logs: int,
+    recent_logs: int,
+    videos: int,
+    comments_per_video: int,
+    mention_ratio: float,
+    seed_value: int = 7,
+) -> dict[str, int]:
     rng = random.Random(seed_value)
     now = sb.UTC_NOW
 
@@ -59,12 +75,20 @@ def seed(url: str, *, logs: int, recent_logs: int, videos: int, comments_per_vid
 
     def log_rows():
         for i, at in enumerate(log_times):
-            yield (at, rng.choice(levels), rng.choice(("discovery", "harvesting", "extraction")), i // 50 + 1,
-                   rng.choice(events), f"event {i} of the seeded history " + "x" * rng.randint(10, 120), None)
+            yield (
+                at,
+                rng.choice(levels),
+                rng.choice(("discovery", "harvesting", "extraction")),
+                i // 50 + 1,
+                rng.choice(events),
+                f"event {i} of the seeded history " + "x" * rng.randint(10, 120),
+                None,
+            )
 
     counts = {}
     counts["system_logs"] = sb.bulk_insert(
-        url, "system_logs", ("created_at", "level", "job_type", "run_id", "event", "message", "details"), log_rows())
+        url, "system_logs", ("created_at", "level", "job_type", "run_id", "event", "message", "details"), log_rows()
+    )
 
     n_recent_videos = max(1, videos // 10)
     video_meta = []  # (id, is_old, when)
@@ -79,21 +103,50 @@ def seed(url: str, *, logs: int, recent_logs: int, videos: int, comments_per_vid
         video_meta.append((vid, is_old, when))
 
     def video_rows():
-        for vid, is_old, when in video_meta:
-            yield (vid, "tiktok", "user", "a promoted video #ad", '["ad"]', when, "video_tag", when, when,
-                   "done", 1, when, 2)
+        for vid, _is_old, when in video_meta:
+            yield (
+                vid,
+                "tiktok",
+                "user",
+                "a promoted video #ad",
+                '["ad"]',
+                when,
+                "video_tag",
+                when,
+                when,
+                "done",
+                1,
+                when,
+                2,
+            )
 
     counts["videos"] = sb.bulk_insert(
-        url, "videos", ("id", "source", "username", "description", "hashtags", "created_at", "promoted_reason",
-                        "discovered_at", "last_seen_at", "harvest_state", "harvest_attempts", "harvested_at",
-                        "comment_pages"), video_rows())
+        url,
+        "videos",
+        (
+            "id",
+            "source",
+            "username",
+            "description",
+            "hashtags",
+            "created_at",
+            "promoted_reason",
+            "discovered_at",
+            "last_seen_at",
+            "harvest_state",
+            "harvest_attempts",
+            "harvested_at",
+            "comment_pages",
+        ),
+        video_rows(),
+    )
 
     pool = [f"shop{i}.example{'' if i % 3 else '-store'}.com" for i in range(2000)]
     mentions = []
     domain_seen: dict[str, list[dt.datetime]] = {}
 
     def comment_rows():
-        for vid, is_old, when in video_meta:
+        for vid, _is_old, when in video_meta:
             for _ in range(comments_per_video):
                 cid = sb.snowflake(when, rng)
                 while cid in used:
@@ -108,13 +161,30 @@ def seed(url: str, *, logs: int, recent_logs: int, videos: int, comments_per_vid
                 yield (cid, vid, None, "check out the shop link in bio", 3, 0, created, when, when)
 
     counts["comments"] = sb.bulk_insert(
-        url, "comments", ("id", "video_id", "parent_comment_id", "text", "like_count", "reply_count", "created_at",
-                          "harvested_at", "extracted_at"), comment_rows())
+        url,
+        "comments",
+        (
+            "id",
+            "video_id",
+            "parent_comment_id",
+            "text",
+            "like_count",
+            "reply_count",
+            "created_at",
+            "harvested_at",
+            "extracted_at",
+        ),
+        comment_rows(),
+    )
     counts["domains"] = sb.bulk_insert(
-        url, "domains", ("domain", "first_seen", "last_seen", "first_extracted_at"),
-        ((d, b[0], b[1], b[0]) for d, b in sorted(domain_seen.items())))
+        url,
+        "domains",
+        ("domain", "first_seen", "last_seen", "first_extracted_at"),
+        ((d, b[0], b[1], b[0]) for d, b in sorted(domain_seen.items())),
+    )
     counts["domain_mentions"] = sb.bulk_insert(
-        url, "domain_mentions", ("comment_id", "domain", "video_id", "written", "seen_at"), mentions)
+        url, "domain_mentions", ("comment_id", "domain", "video_id", "written", "seen_at"), mentions
+    )
 
     n_runs = max(100, logs // 50)
 
@@ -122,27 +192,82 @@ def seed(url: str, *, logs: int, recent_logs: int, videos: int, comments_per_vid
 
     def run_rows():
         for at in run_times:
-            yield (rng.choice(("discovery", "harvesting", "extraction")), "succeeded", at,
-                   at + dt.timedelta(seconds=30), at, "host", 1000, 1, 12, 0, 30.0)
+            yield (
+                rng.choice(("discovery", "harvesting", "extraction")),
+                "succeeded",
+                at,
+                at + dt.timedelta(seconds=30),
+                at,
+                "host",
+                1000,
+                1,
+                12,
+                0,
+                30.0,
+            )
 
     counts["job_status"] = sb.bulk_insert(
-        url, "job_status", ("job_type", "status", "started_at", "finished_at", "heartbeat_at", "host", "pid", "slot",
-                            "items_ok", "items_failed", "duration_seconds"), run_rows())
+        url,
+        "job_status",
+        (
+            "job_type",
+            "status",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+            "host",
+            "pid",
+            "slot",
+            "items_ok",
+            "items_failed",
+            "duration_seconds",
+        ),
+        run_rows(),
+    )
 
     def dlq_rows():
         for i in range(2000):
             at = old()
             status = "pending" if i % 100 == 0 else ("resolved" if i % 2 else "discarded")
-            yield ("harvesting", f"video:{i}", "{}", status, 3, "HTTPError", "boom", at, at,
-                   at if status == "resolved" else None)
+            yield (
+                "harvesting",
+                f"video:{i}",
+                "{}",
+                status,
+                3,
+                "HTTPError",
+                "boom",
+                at,
+                at,
+                at if status == "resolved" else None,
+            )
 
     counts["dead_letter_queue"] = sb.bulk_insert(
-        url, "dead_letter_queue", ("job_type", "item_key", "payload", "status", "attempts", "error_type", "error",
-                                   "created_at", "updated_at", "resolved_at"), dlq_rows())
+        url,
+        "dead_letter_queue",
+        (
+            "job_type",
+            "item_key",
+            "payload",
+            "status",
+            "attempts",
+            "error_type",
+            "error",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+        ),
+        dlq_rows(),
+    )
     counts["api_usage"] = sb.bulk_insert(
-        url, "api_usage", ("day", "source", "requests", "updated_at"),
-        (((now - dt.timedelta(days=d)).strftime("%Y-%m-%d"), "tiktok", 900, now - dt.timedelta(days=d))
-         for d in range(400)))
+        url,
+        "api_usage",
+        ("day", "source", "requests", "updated_at"),
+        (
+            ((now - dt.timedelta(days=d)).strftime("%Y-%m-%d"), "tiktok", 900, now - dt.timedelta(days=d))
+            for d in range(400)
+        ),
+    )
     sb.analyze(url)
     return counts
 
@@ -159,13 +284,13 @@ def expected_deletions(url: str) -> dict[str, int]:
         "system_logs": f"SELECT count(*) FROM system_logs WHERE created_at < {cutoff}",
         "comments": f"SELECT count(*) FROM comments WHERE harvested_at < {cutoff}",
         "domain_mentions": f"SELECT count(*) FROM domain_mentions m JOIN comments c ON c.id = m.comment_id "
-                           f"WHERE c.harvested_at < {cutoff}",
+        f"WHERE c.harvested_at < {cutoff}",
         "job_status": f"SELECT count(*) FROM job_status WHERE started_at < {cutoff} AND status <> 'running'",
         "dead_letter_queue": f"SELECT count(*) FROM dead_letter_queue WHERE status IN ('resolved', 'discarded') "
-                             f"AND coalesce(resolved_at, updated_at) < {cutoff}",
+        f"AND coalesce(resolved_at, updated_at) < {cutoff}",
         "api_usage": f"SELECT count(*) FROM api_usage WHERE day < {day}",
         "videos": f"SELECT count(*) FROM videos v WHERE last_seen_at < {cutoff} AND harvest_state IN ('done','failed') "
-                  f"AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.video_id = v.id AND c.harvested_at >= {cutoff})",
+        f"AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.video_id = v.id AND c.harvested_at >= {cutoff})",
     }
     return {t: int(sb.scalar(url, sql)) for t, sql in q.items()}
 
@@ -190,8 +315,11 @@ def writer_main(url: str, out: str, interval: float) -> int:
         conn = psycopg.connect(sb._psycopg_dsn(url))
 
         def insert_one(i: int) -> None:
-            conn.execute("INSERT INTO system_logs (created_at, level, event, message) "
-                         "VALUES (now() at time zone 'utc', 'info', 'bench.writer', %s)", (f"writer {i}",))
+            conn.execute(
+                "INSERT INTO system_logs (created_at, level, event, message) "
+                "VALUES (now() at time zone 'utc', 'info', 'bench.writer', %s)",
+                (f"writer {i}",),
+            )
             conn.commit()
     else:
         import sqlite3
@@ -201,9 +329,11 @@ def writer_main(url: str, out: str, interval: float) -> int:
 
         def insert_one(i: int) -> None:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO system_logs (created_at, level, event, message) "
-                         "VALUES (strftime('%Y-%m-%d %H:%M:%f', 'now'), 'info', 'bench.writer', ?)",
-                         (f"writer {i}",))
+            conn.execute(
+                "INSERT INTO system_logs (created_at, level, event, message) "
+                "VALUES (strftime('%Y-%m-%d %H:%M:%f', 'now'), 'info', 'bench.writer', ?)",
+                (f"writer {i}",),
+            )
             conn.execute("COMMIT")
 
     print("READY", flush=True)
@@ -221,8 +351,11 @@ def writer_main(url: str, out: str, interval: float) -> int:
 
 
 def start_writer(url: str, out: Path, interval: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, __file__, "--writer", url, "--writer-out", str(out),
-                             "--interval", str(interval)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--writer", url, "--writer-out", str(out), "--interval", str(interval)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "READY"
     return proc
 
@@ -259,9 +392,13 @@ def time_batches(url: str) -> dict[str, dict[str, float]]:
             svc.rules = lambda rule=rule: [rule]
             t0 = time.perf_counter()
             deleted = svc.purge(store, cutoff)[rule.table]
-            report[rule.table] = {"deleted": deleted, "batches": len(durations),
-                                  "max_batch_s": max(durations), "median_batch_s": sb.median(durations),
-                                  "total_s": time.perf_counter() - t0}
+            report[rule.table] = {
+                "deleted": deleted,
+                "batches": len(durations),
+                "max_batch_s": max(durations),
+                "median_batch_s": sb.median(durations),
+                "total_s": time.perf_counter() - t0,
+            }
     finally:
         svc.rules = original_rules
         store.dispose()
@@ -283,8 +420,11 @@ def main() -> int:
     p.add_argument("--interval", type=float, default=0.05, help="writer period in seconds [0.05]")
     p.add_argument("--batches", action="store_true", help="also time each batch in-process, per rule")
     p.add_argument("--workdir", help="keep files here (default: a temporary directory)")
-    p.add_argument("--reuse-seed", action="store_true",
-                   help="SQLite: reuse the seeded store left in --workdir by an earlier run with the same sizes")
+    p.add_argument(
+        "--reuse-seed",
+        action="store_true",
+        help="SQLite: reuse the seeded store left in --workdir by an earlier run with the same sizes",
+    )
     p.add_argument("--writer", metavar="URL", help=argparse.SUPPRESS)
     p.add_argument("--writer-out", help=argparse.SUPPRESS)
     a = p.parse_args()
@@ -316,8 +456,14 @@ def main() -> int:
             tpl = fresh("bench_cleanup_tpl")
             sb.init_store(tpl, work)
             t0 = time.perf_counter()
-            seeded = seed(tpl, logs=a.logs, recent_logs=a.recent_logs, videos=a.videos,
-                          comments_per_video=a.comments_per_video, mention_ratio=a.mention_ratio)
+            seeded = seed(
+                tpl,
+                logs=a.logs,
+                recent_logs=a.recent_logs,
+                videos=a.videos,
+                comments_per_video=a.comments_per_video,
+                mention_ratio=a.mention_ratio,
+            )
             print(f"[{dialect}] seeded in {time.perf_counter() - t0:.1f}s: {seeded}", flush=True)
             if not a.postgres:
                 marker.write_text(json.dumps(seeded))
@@ -336,9 +482,12 @@ def main() -> int:
         if a.batches:
             url = fresh("bench_cleanup_batches", tpl)
             for table, r in time_batches(url).items():
-                print(f"[{dialect}] batches {table:18s} deleted {r['deleted']:>8} in {r['batches']:>4} batches, "
-                      f"max {r['max_batch_s'] * 1000:7.1f} ms, median {r['median_batch_s'] * 1000:7.1f} ms, "
-                      f"total {r['total_s']:6.2f} s", flush=True)
+                print(
+                    f"[{dialect}] batches {table:18s} deleted {r['deleted']:>8} in {r['batches']:>4} batches, "
+                    f"max {r['max_batch_s'] * 1000:7.1f} ms, median {r['median_batch_s'] * 1000:7.1f} ms, "
+                    f"total {r['total_s']:6.2f} s",
+                    flush=True,
+                )
 
         walls, maxes, p99s, p50s, n_inserts = [], [], [], [], []
         failed_checks: list[str] = []
@@ -367,16 +516,20 @@ def main() -> int:
                 "writer rows all kept": sb.scalar(url, "SELECT count(*) FROM system_logs WHERE event = 'bench.writer'")
                 == wrote,
                 "domains kept": after["domains"] == before["domains"],
-                "pending DLQ kept": sb.scalar(url, "SELECT count(*) FROM dead_letter_queue WHERE status='pending'") == 20,
+                "pending DLQ kept": sb.scalar(url, "SELECT count(*) FROM dead_letter_queue WHERE status='pending'")
+                == 20,
             }
             walls.append(res.seconds)
             maxes.append(max(waits))
             p99s.append(sb.percentile(waits, 99))
             p50s.append(sb.percentile(waits, 50))
             n_inserts.append(len(waits))
-            print(f"[{dialect}] run {i + 1}: cleanup {res.seconds:.2f}s (rc {res.returncode}), writer inserts during "
-                  f"cleanup {len(waits)}, wait max {max(waits) * 1000:.1f} ms, p99 {p99s[-1] * 1000:.1f} ms, "
-                  f"p50 {p50s[-1] * 1000:.1f} ms; deleted {deleted}; checks {checks}", flush=True)
+            print(
+                f"[{dialect}] run {i + 1}: cleanup {res.seconds:.2f}s (rc {res.returncode}), writer inserts during "
+                f"cleanup {len(waits)}, wait max {max(waits) * 1000:.1f} ms, p99 {p99s[-1] * 1000:.1f} ms, "
+                f"p50 {p50s[-1] * 1000:.1f} ms; deleted {deleted}; checks {checks}",
+                flush=True,
+            )
             failed_checks.extend(f"run {i + 1}: {name}" for name, ok in checks.items() if not ok)
             if a.postgres:
                 sb.pg_drop(a.postgres, f"bench_cleanup_run{i}")
@@ -384,13 +537,19 @@ def main() -> int:
                 for suffix in ("", "-wal", "-shm"):
                     Path(sb.sqlite_file(url) + suffix).unlink(missing_ok=True)
 
-        print(f"\n## cleanup, {dialect}: {a.logs} old system_logs, {seeded['comments']} comments, "
-              f"{seeded['domain_mentions']} mentions; {a.repeat} runs")
+        print(
+            f"\n## cleanup, {dialect}: {a.logs} old system_logs, {seeded['comments']} comments, "
+            f"{seeded['domain_mentions']} mentions; {a.repeat} runs"
+        )
         print(f"cleanup wall time: median {sb.median(walls):.2f} s  (runs: {', '.join(f'{w:.2f}' for w in walls)})")
-        print(f"writer wait max:   median {sb.median(maxes) * 1000:.1f} ms  (runs: "
-              f"{', '.join(f'{m * 1000:.1f}' for m in maxes)}); worst {max(maxes) * 1000:.1f} ms")
-        print(f"writer wait p99:   median {sb.median(p99s) * 1000:.1f} ms; p50 median {sb.median(p50s) * 1000:.1f} ms; "
-              f"inserts during cleanup: median {sb.median(n_inserts):.0f}")
+        print(
+            f"writer wait max:   median {sb.median(maxes) * 1000:.1f} ms  (runs: "
+            f"{', '.join(f'{m * 1000:.1f}' for m in maxes)}); worst {max(maxes) * 1000:.1f} ms"
+        )
+        print(
+            f"writer wait p99:   median {sb.median(p99s) * 1000:.1f} ms; p50 median {sb.median(p50s) * 1000:.1f} ms; "
+            f"inserts during cleanup: median {sb.median(n_inserts):.0f}"
+        )
         print(f"dry run: {dry.seconds:.2f} s, deleted nothing: {dry_ok}")
         print("checks: " + ("all passed" if not failed_checks else "FAILED " + "; ".join(failed_checks)))
         return 1 if failed_checks or not dry_ok else 0

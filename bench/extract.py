@@ -56,8 +56,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import _results  # noqa: E402
 
-from harvester_cli.extraction import extract_domains, registrable_domain
-from harvester_cli.extraction.psl import default_list
+from harvester_cli.extraction import extract_domains, registrable_domain  # noqa: E402
+from harvester_cli.extraction.psl import default_list  # noqa: E402
 
 CASES = ROOT / "tests" / "extraction" / "cases.jsonl"
 CONFORMANCE = ROOT.parent / "shared" / "conformance" / "domains-public.jsonl"
@@ -74,9 +74,7 @@ Extractor = Callable[[str], Iterable[str]]
 # --------------------------------------------------------------------------- corpora
 
 
-def load_jsonl(
-    path: Path, *, skip_flag: str | None = None, keep_lang: bool = False
-) -> list[tuple[str, str, set[str]]]:
+def load_jsonl(path: Path, *, skip_flag: str | None = None, keep_lang: bool = False) -> list[tuple[str, str, set[str]]]:
     out = []
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -321,10 +319,7 @@ def _brand(rng: random.Random) -> str:
 
 def _written(rng: random.Random, host: str) -> str:
     form = rng.randrange(14)
-    path = "/" + "".join(
-        rng.choice("abcdefghjkmnpqrstuvwxyz0123456789")
-        for _ in range(rng.randint(4, 10))
-    )
+    path = "/" + "".join(rng.choice("abcdefghjkmnpqrstuvwxyz0123456789") for _ in range(rng.randint(4, 10)))
     if form == 0:
         return host
     if form == 1:
@@ -364,9 +359,7 @@ def synthetic(n: int, seed: int = 20240501) -> list[tuple[str, str, set[str]]]:
         lang = rng.choice(langs)
         parts = [rng.choice(_CHATTER[lang])]
         if rng.random() < 0.5:
-            parts.append(
-                " " + " ".join(rng.choice(_EMOJI) for _ in range(rng.randint(1, 3)))
-            )
+            parts.append(" " + " ".join(rng.choice(_EMOJI) for _ in range(rng.randint(1, 3))))
         domains: set[str] = set()
         r = rng.random()
         if r < 0.12:
@@ -397,9 +390,7 @@ def synthetic(n: int, seed: int = 20240501) -> list[tuple[str, str, set[str]]]:
             text, _ = rng.choice(_TRAPS)
             parts.append(" " + text.format(n=rng.choice(_NAMES)))
         if rng.random() < 0.3:
-            parts.append(
-                rng.choice(["!!", "?", " 😂", ".", " lol", " kkkk", " wkwk", " jaja"])
-            )
+            parts.append(rng.choice(["!!", "?", " 😂", ".", " lol", " kkkk", " wkwk", " jaja"]))
         out.append((f"syn-{i:06d}", "".join(parts), domains))
     return out
 
@@ -413,11 +404,7 @@ def _host_domain(item: str) -> str | None:
         return None
     if item.lower().startswith("mailto:"):
         return None
-    url = (
-        item
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", item)
-        else "http://" + item.lstrip("/")
-    )
+    url = item if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", item) else "http://" + item.lstrip("/")
     try:
         host = urlsplit(url).hostname
     except ValueError:
@@ -466,9 +453,7 @@ def make_peers() -> dict[str, Extractor]:
     try:
         from ioc_finder import find_iocs
 
-        peers["ioc-finder"] = lambda text: _to_domains(
-            find_iocs(text).get("domains", [])
-        )
+        peers["ioc-finder"] = lambda text: _to_domains(find_iocs(text).get("domains", []))
     except ImportError as exc:  # pragma: no cover - optional
         print(f"ioc-finder unavailable: {exc}", file=sys.stderr)
     return peers
@@ -477,9 +462,7 @@ def make_peers() -> dict[str, Extractor]:
 # --------------------------------------------------------------------------- measuring
 
 
-def score(
-    fn: Extractor, corpus: list[tuple[str, str, set[str]]]
-) -> tuple[float, float, float]:
+def score(fn: Extractor, corpus: list[tuple[str, str, set[str]]]) -> tuple[float, float, float]:
     tp = fp = fn_ = 0
     for _id, text, expected in corpus:
         got = set(fn(text))
@@ -525,25 +508,15 @@ def _fmt_rate(x: float | None) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--quick", action="store_true", help="20k synthetic comments, fewer repeats"
-    )
-    ap.add_argument(
-        "--no-write", action="store_true", help="do not update bench/RESULTS.md"
-    )
+    ap.add_argument("--quick", action="store_true", help="20k synthetic comments, fewer repeats")
+    ap.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = ap.parse_args()
 
     n_syn = 20_000 if args.quick else 100_000
-    repeats_ours, repeats_peer, peer_slice = (
-        (3, 1, 2_000) if args.quick else (5, 3, 5_000)
-    )
+    repeats_ours, repeats_peer, peer_slice = (3, 1, 2_000) if args.quick else (5, 3, 5_000)
 
     cases = load_jsonl(CASES)
-    conformance = (
-        load_jsonl(CONFORMANCE, skip_flag="platform-specific")
-        if CONFORMANCE.is_file()
-        else None
-    )
+    conformance = load_jsonl(CONFORMANCE, skip_flag="platform-specific") if CONFORMANCE.is_file() else None
     world_holdout = load_jsonl(WORLD_HOLDOUT, keep_lang=True)
     world_dev = load_jsonl(WORLD_DEV, keep_lang=True)
     syn = synthetic(n_syn)
@@ -562,11 +535,7 @@ def main() -> int:
         q_cases = score(fn, cases)
         q_conf = score(fn, conformance) if conformance is not None else None
         q_syn = score(fn, syn if fn is ours else syn[:peer_slice])
-        rates = (
-            ours_slice
-            if fn is ours
-            else throughput2(fn, syn_texts[:peer_slice], repeats_peer)
-        )
+        rates = ours_slice if fn is ours else throughput2(fn, syn_texts[:peer_slice], repeats_peer)
         rows.append((name, q_cases, q_conf, q_syn, rates))
         world_rows.append((name, score(fn, world_holdout), score(fn, world_dev)))
         print(f"  measured {name}", file=sys.stderr)
@@ -602,11 +571,7 @@ def main() -> int:
             f"the cores; the ratios use it); ours on all {n_syn:,}: **{ours_full:,.0f} "
             f"comments/s** wall clock ({ours_full_cpu:,.0f}/s of process CPU time)"
         )
-        + (
-            f"; 1-minute load average {load_before:.1f} on {cpu} cores when it ran"
-            if load_before is not None
-            else ""
-        )
+        + (f"; 1-minute load average {load_before:.1f} on {cpu} cores when it ran" if load_before is not None else "")
         + ".",
         "",
         (
@@ -637,9 +602,7 @@ def main() -> int:
     ]
     section = "\n".join(lines)
     print(section)
-    world_section = _world_section(
-        args, today, world_holdout, world_dev, world_rows, repeats_ours
-    )
+    world_section = _world_section(args, today, world_holdout, world_dev, world_rows, repeats_ours)
     print(world_section)
 
     if not args.no_write:
@@ -674,8 +637,7 @@ def _world_section(args, today, holdout, dev, world_rows, repeats) -> str:
         "",
         "| extractor | (d) P | (d) R | (d) F1 | (e) P | (e) R | (e) F1 |",
         "|---|---|---|---|---|---|---|",
-        f"| harvester before issue 14 | {_fmt_prf(WORLD_BEFORE['holdout'])} | "
-        f"{_fmt_prf(WORLD_BEFORE['dev'])} |",
+        f"| harvester before issue 14 | {_fmt_prf(WORLD_BEFORE['holdout'])} | {_fmt_prf(WORLD_BEFORE['dev'])} |",
     ]
     for name, q_hold, q_dev in world_rows:
         lines.append(f"| {name} | {_fmt_prf(q_hold)} | {_fmt_prf(q_dev)} |")

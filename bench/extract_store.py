@@ -43,8 +43,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _storebench as sb  # noqa: E402
 
 
-def seed_comments(url: str, texts: list[str], *, per_video: int = 100, seed_value: int = 11,
-                  harvested_at: dt.datetime | None = None, analyze_all: bool = False) -> tuple[int, int]:
+def seed_comments(
+    url: str,
+    texts: list[str],
+    *,
+    per_video: int = 100,
+    seed_value: int = 11,
+    harvested_at: dt.datetime | None = None,
+    analyze_all: bool = False,
+) -> tuple[int, int]:
     """Videos and pending comments with the given texts; returns (videos, comments)."""
     rng = random.Random(seed_value)
     now = harvested_at or sb.UTC_NOW
@@ -60,11 +67,29 @@ def seed_comments(url: str, texts: list[str], *, per_video: int = 100, seed_valu
 
     video_times = [now - dt.timedelta(minutes=rng.randint(60, 7 * 24 * 60)) for _ in range(n_videos)]
     video_ids = [new_id(t) for t in video_times]
-    sb.bulk_insert(url, "videos", ("id", "source", "username", "description", "hashtags", "created_at",
-                                   "promoted_reason", "discovered_at", "last_seen_at", "harvest_state",
-                                   "harvest_attempts", "harvested_at", "comment_pages"),
-                   ((vid, "tiktok", "user", "promoted #ad", '["ad"]', t, "video_tag", t, t, "done", 1, now, 1)
-                    for vid, t in zip(video_ids, video_times)))
+    sb.bulk_insert(
+        url,
+        "videos",
+        (
+            "id",
+            "source",
+            "username",
+            "description",
+            "hashtags",
+            "created_at",
+            "promoted_reason",
+            "discovered_at",
+            "last_seen_at",
+            "harvest_state",
+            "harvest_attempts",
+            "harvested_at",
+            "comment_pages",
+        ),
+        (
+            (vid, "tiktok", "user", "promoted #ad", '["ad"]', t, "video_tag", t, t, "done", 1, now, 1)
+            for vid, t in zip(video_ids, video_times, strict=True)
+        ),
+    )
 
     def rows():
         for i, text in enumerate(texts):
@@ -72,8 +97,9 @@ def seed_comments(url: str, texts: list[str], *, per_video: int = 100, seed_valu
             created = video_times[v] + dt.timedelta(seconds=rng.randint(1, 86400))
             yield (new_id(created), video_ids[v], text, rng.randint(0, 500), 0, created, now)
 
-    n = sb.bulk_insert(url, "comments", ("id", "video_id", "text", "like_count", "reply_count", "created_at",
-                                         "harvested_at"), rows())
+    n = sb.bulk_insert(
+        url, "comments", ("id", "video_id", "text", "like_count", "reply_count", "created_at", "harvested_at"), rows()
+    )
     sb.analyze(url, () if analyze_all else ("videos", "comments"))
     return n_videos, n
 
@@ -188,11 +214,16 @@ def phases(url: str, size: int) -> str:
     total_w, total_c = time.perf_counter() - t0, time.process_time() - c0
     store.dispose()
     k = max(1, len(per_batch) // 10)
-    deciles = [sum(per_batch[i * k:(i + 1) * k]) / len(per_batch[i * k:(i + 1) * k]) * 1000
-               for i in range(10) if per_batch[i * k:(i + 1) * k]]
-    return (f"phases, batch size {size}: total wall {total_w:.2f} s, CPU {total_c:.2f} s; "
-            + "; ".join(f"{k_}: wall {wall[k_]:.2f} s, CPU {cpu[k_]:.2f} s" for k_ in wall)
-            + f"\nms per batch, by tenth of the run: {', '.join(f'{d:.0f}' for d in deciles)}")
+    deciles = [
+        sum(per_batch[i * k : (i + 1) * k]) / len(per_batch[i * k : (i + 1) * k]) * 1000
+        for i in range(10)
+        if per_batch[i * k : (i + 1) * k]
+    ]
+    return (
+        f"phases, batch size {size}: total wall {total_w:.2f} s, CPU {total_c:.2f} s; "
+        + "; ".join(f"{k_}: wall {wall[k_]:.2f} s, CPU {cpu[k_]:.2f} s" for k_ in wall)
+        + f"\nms per batch, by tenth of the run: {', '.join(f'{d:.0f}' for d in deciles)}"
+    )
 
 
 def _pg_phases(store, size, lap, clock, per_batch) -> None:
@@ -228,10 +259,16 @@ def raw_claim(url: str, size: int) -> str:
     now = sb.sqlite_ts(sb.UTC_NOW)
     out = []
     for label, sql in (
-        ("read the pending texts only (keyset)", "SELECT id, video_id, text, created_at FROM comments WHERE "
-         "extracted_at IS NULL AND id > :last ORDER BY id LIMIT :n"),
-        ("claim: UPDATE ... RETURNING", "UPDATE comments SET extracted_at = :now WHERE id IN (SELECT id FROM "
-         "comments WHERE extracted_at IS NULL ORDER BY id LIMIT :n) RETURNING id, video_id, text, created_at"),
+        (
+            "read the pending texts only (keyset)",
+            "SELECT id, video_id, text, created_at FROM comments WHERE "
+            "extracted_at IS NULL AND id > :last ORDER BY id LIMIT :n",
+        ),
+        (
+            "claim: UPDATE ... RETURNING",
+            "UPDATE comments SET extracted_at = :now WHERE id IN (SELECT id FROM "
+            "comments WHERE extracted_at IS NULL ORDER BY id LIMIT :n) RETURNING id, video_id, text, created_at",
+        ),
     ):
         t0, c0, last = time.perf_counter(), time.process_time(), 0
         while True:
@@ -261,13 +298,22 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--batch-size", type=int, default=None, help="HARVESTER_EXTRACT_BATCH_SIZE (default: the setting's)")
     p.add_argument("--profile", action="store_true", help="print a cProfile of one in-process run")
-    p.add_argument("--phases", action="store_true",
-                   help="also time the phases of the batch loop (claim, extract, domains, mentions, commit)")
-    p.add_argument("--raw-claim", action="store_true",
-                   help="SQLite: also time the claim statement alone through raw sqlite3 (the floor)")
-    p.add_argument("--analyze-all", action="store_true",
-                   help="PostgreSQL: VACUUM ANALYZE every table after seeding, the still-empty domains and "
-                        "domain_mentions too (what this bench first did; see bench/RESULTS.md)")
+    p.add_argument(
+        "--phases",
+        action="store_true",
+        help="also time the phases of the batch loop (claim, extract, domains, mentions, commit)",
+    )
+    p.add_argument(
+        "--raw-claim",
+        action="store_true",
+        help="SQLite: also time the claim statement alone through raw sqlite3 (the floor)",
+    )
+    p.add_argument(
+        "--analyze-all",
+        action="store_true",
+        help="PostgreSQL: VACUUM ANALYZE every table after seeding, the still-empty domains and "
+        "domain_mentions too (what this bench first did; see bench/RESULTS.md)",
+    )
     p.add_argument("--workdir")
     a = p.parse_args()
 
@@ -289,9 +335,11 @@ def main() -> int:
         sb.init_store(tpl, work)
         t0 = time.perf_counter()
         n_videos, n_comments = seed_comments(tpl, texts, analyze_all=a.analyze_all)
-        print(f"[{dialect}] seeded {n_comments} pending comments on {n_videos} videos in "
-              f"{time.perf_counter() - t0:.1f}s (texts: {sb.comment_texts_source()}, {with_domain} with a domain)",
-              flush=True)
+        print(
+            f"[{dialect}] seeded {n_comments} pending comments on {n_videos} videos in "
+            f"{time.perf_counter() - t0:.1f}s (texts: {sb.comment_texts_source()}, {with_domain} with a domain)",
+            flush=True,
+        )
         want_mentions, want_domains = expected(texts)
 
         alone, service, command, rss = [], [], [], []
@@ -326,10 +374,13 @@ def main() -> int:
             checks["idempotent"] = all(verify(url, want_mentions, want_domains).values())
             failed += [f"command run {i + 1}: {k}" for k, ok in checks.items() if not ok]
             discard(name, url)
-            print(f"[{dialect}] run {i + 1}: extractor alone {alone[-1]:.2f}s (CPU {alone_cpu[-1]:.2f}), service "
-                  f"{service[-1]:.2f}s ({service[-1] / alone[-1]:.2f}x; CPU {service_cpu[-1]:.2f}), command "
-                  f"{command[-1]:.2f}s ({command[-1] / alone[-1]:.2f}x; CPU {command_cpu[-1]:.2f}), "
-                  f"command peak RSS {rss[-1]:.0f} MB; load {os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"[{dialect}] run {i + 1}: extractor alone {alone[-1]:.2f}s (CPU {alone_cpu[-1]:.2f}), service "
+                f"{service[-1]:.2f}s ({service[-1] / alone[-1]:.2f}x; CPU {service_cpu[-1]:.2f}), command "
+                f"{command[-1]:.2f}s ({command[-1] / alone[-1]:.2f}x; CPU {command_cpu[-1]:.2f}), "
+                f"command peak RSS {rss[-1]:.0f} MB; load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
 
         if a.phases:
             name = "bench_extract_phases"
@@ -351,18 +402,30 @@ def main() -> int:
         if not a.repeat:
             return 0
         ma, ms, mc = sb.median(alone), sb.median(service), sb.median(command)
-        print(f"\n## extract over a stored backlog, {dialect}: {n_comments} comments, {want_mentions} mentions, "
-              f"{want_domains} domains; batch size {a.batch_size or 'default'}; {a.repeat} runs")
+        print(
+            f"\n## extract over a stored backlog, {dialect}: {n_comments} comments, {want_mentions} mentions, "
+            f"{want_domains} domains; batch size {a.batch_size or 'default'}; {a.repeat} runs"
+        )
         print(f"extractor alone (find_mentions):  median {ma:.2f} s  ({n_comments / ma:,.0f} comments/s)")
-        print(f"in-process service:               median {ms:.2f} s  ({n_comments / ms:,.0f} comments/s), "
-              f"{ms / ma:.2f}x the extractor")
-        print(f"`harvester extract` (process):    median {mc:.2f} s  ({n_comments / mc:,.0f} comments/s), "
-              f"{mc / ma:.2f}x the extractor; peak RSS median {sb.median(rss):.0f} MB")
+        print(
+            f"in-process service:               median {ms:.2f} s  ({n_comments / ms:,.0f} comments/s), "
+            f"{ms / ma:.2f}x the extractor"
+        )
+        print(
+            f"`harvester extract` (process):    median {mc:.2f} s  ({n_comments / mc:,.0f} comments/s), "
+            f"{mc / ma:.2f}x the extractor; peak RSS median {sb.median(rss):.0f} MB"
+        )
         mac, msc, mcc = sb.median(alone_cpu), sb.median(service_cpu), sb.median(command_cpu)
-        print(f"CPU seconds (steadier when other work shares the cores): extractor {mac:.2f}, service {msc:.2f} "
-              f"({msc / mac:.2f}x), command {mcc:.2f} ({mcc / mac:.2f}x, start-up included)")
-        print("per-run ratios service/alone: " + ", ".join(f"{s / x:.2f}" for s, x in zip(service, alone))
-              + "; command/alone: " + ", ".join(f"{c / x:.2f}" for c, x in zip(command, alone)))
+        print(
+            f"CPU seconds (steadier when other work shares the cores): extractor {mac:.2f}, service {msc:.2f} "
+            f"({msc / mac:.2f}x), command {mcc:.2f} ({mcc / mac:.2f}x, start-up included)"
+        )
+        print(
+            "per-run ratios service/alone: "
+            + ", ".join(f"{s / x:.2f}" for s, x in zip(service, alone, strict=True))
+            + "; command/alone: "
+            + ", ".join(f"{c / x:.2f}" for c, x in zip(command, alone, strict=True))
+        )
         print("checks: " + ("all passed" if not failed else "FAILED " + "; ".join(failed)))
         return 1 if failed else 0
     finally:

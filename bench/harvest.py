@@ -43,6 +43,7 @@ FAKE = ROOT / "tests" / "fakes" / "tiktok_server.py"
 HEADING = "## Harvest throughput (bench/harvest.py)"
 sys.path.insert(0, str(ROOT / "bench"))
 import _results  # noqa: E402
+
 COMMENTS_PER_VIDEO = 150
 _OURS = ("HARVESTER_", "TIKTOK_", "WORKER_", "MAX_CONCURRENT_")
 
@@ -56,9 +57,22 @@ class Fake:
     """The fake TikTok CLI as a child process; `stats` is its summary printed at shutdown."""
 
     def __init__(self, videos: int, latency: float, seed: int):
-        cmd = [sys.executable, str(FAKE), "--port", "0", "--videos", str(videos),
-               "--comments-per-video", str(COMMENTS_PER_VIDEO), "--latency", str(latency),
-               "--quota", "0", "--seed", str(seed)]
+        cmd = [
+            sys.executable,
+            str(FAKE),
+            "--port",
+            "0",
+            "--videos",
+            str(videos),
+            "--comments-per-video",
+            str(COMMENTS_PER_VIDEO),
+            "--latency",
+            str(latency),
+            "--quota",
+            "0",
+            "--seed",
+            str(seed),
+        ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("READY "):
@@ -115,8 +129,9 @@ class Store:
         engine = sa.create_engine(self.url)
         try:
             with engine.connect() as conn:
-                return dict(conn.execute(sa.text(
-                    "SELECT harvest_state, COUNT(*) FROM videos GROUP BY harvest_state")).all())
+                return dict(
+                    conn.execute(sa.text("SELECT harvest_state, COUNT(*) FROM videos GROUP BY harvest_state")).all()
+                )
         finally:
             engine.dispose()
 
@@ -132,7 +147,7 @@ class Store:
 def _psycopg(url: str) -> str:
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -145,8 +160,9 @@ def run_cli(env: dict, *args: str) -> tuple[subprocess.CompletedProcess, float, 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode != 0:
-        raise SystemExit(f"harvester {' '.join(args)} exited {result.returncode}:\n{result.stdout[-2000:]}\n"
-                         f"{result.stderr[-2000:]}")
+        raise SystemExit(
+            f"harvester {' '.join(args)} exited {result.returncode}:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
     return result, elapsed, cpu
 
 
@@ -155,18 +171,20 @@ def one_repeat(kind: str, pg_url: str | None, fake: Fake, concurrency: int, extr
     store = Store(kind, workdir, pg_url)
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-        env.update({
-            "HARVESTER_DATABASE_URL": store.url,
-            "HARVESTER_LOCK_DIR": str(workdir / "locks"),
-            "HARVESTER_SOURCE": "tiktok",
-            "TIKTOK_API_BASE_URL": fake.base_url,
-            "TIKTOK_CLIENT_KEY": "test-key",
-            "TIKTOK_CLIENT_SECRET": "test-secret",
-            "HARVESTER_DAILY_REQUEST_BUDGET": "10000000",
-            "HARVESTER_FETCH_CONCURRENCY": str(concurrency),
-            "PYTHONPATH": str(ROOT),
-            "NO_COLOR": "1",
-        })
+        env.update(
+            {
+                "HARVESTER_DATABASE_URL": store.url,
+                "HARVESTER_LOCK_DIR": str(workdir / "locks"),
+                "HARVESTER_SOURCE": "tiktok",
+                "TIKTOK_API_BASE_URL": fake.base_url,
+                "TIKTOK_CLIENT_KEY": "test-key",
+                "TIKTOK_CLIENT_SECRET": "test-secret",
+                "HARVESTER_DAILY_REQUEST_BUDGET": "10000000",
+                "HARVESTER_FETCH_CONCURRENCY": str(concurrency),
+                "PYTHONPATH": str(ROOT),
+                "NO_COLOR": "1",
+            }
+        )
         env.update(extra_env)
         found = json.loads(run_cli(env, "--json", "discover")[0].stdout)
         videos = int(found["promoted"])
@@ -179,8 +197,7 @@ def one_repeat(kind: str, pg_url: str | None, fake: Fake, concurrency: int, extr
             raise SystemExit(f"harvest did not finish every video: {states}, run {run}")
         if requests != 2 * videos:
             raise SystemExit(f"expected {2 * videos} comment requests, counted {requests}")
-        return {"videos": videos, "requests": requests, "wall": wall, "run": float(run["duration_seconds"]),
-                "cpu": cpu}
+        return {"videos": videos, "requests": requests, "wall": wall, "run": float(run["duration_seconds"]), "cpu": cpu}
     finally:
         store.drop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -194,8 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="fresh-store runs per configuration (median)")
     p.add_argument("--postgres", metavar="URL", help="also benchmark this PostgreSQL database")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                   help="extra setting for the harvester processes (repeatable)")
+    p.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra setting for the harvester processes (repeatable)",
+    )
     p.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = p.parse_args(argv)
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
@@ -213,9 +235,12 @@ def main(argv: list[str] | None = None) -> int:
                 r = one_repeat(kind, url, fake, concurrency, extra_env)
                 runs[(kind, concurrency)].append(r)
                 load.append(os.getloadavg()[0])
-                print(f"  {kind} c={concurrency} #{i + 1}: {r['videos']} videos, {r['requests']} requests, "
-                      f"wall {r['wall']:.2f}s, run {r['run']:.2f}s, cpu {r['cpu']:.2f}s (load {load[-1]:.1f})",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  {kind} c={concurrency} #{i + 1}: {r['videos']} videos, {r['requests']} requests, "
+                    f"wall {r['wall']:.2f}s, run {r['run']:.2f}s, cpu {r['cpu']:.2f}s (load {load[-1]:.1f})",
+                    file=sys.stderr,
+                    flush=True,
+                )
     finally:
         fake.stop()
     rows = []
@@ -226,14 +251,16 @@ def main(argv: list[str] | None = None) -> int:
         wall = statistics.median(r["wall"] for r in got)
         run = statistics.median(r["run"] for r in got)
         cpu = statistics.median(r["cpu"] for r in got)
-        rows.append((kind, concurrency, got[0]["videos"], requests, ideal, wall, wall / ideal, run, run / ideal,
-                     cpu))
+        rows.append((kind, concurrency, got[0]["videos"], requests, ideal, wall, wall / ideal, run, run / ideal, cpu))
 
     today = _dt.date.today().isoformat()
     extra = "".join(f" --env {e}" for e in args.env)
-    command = (f".venv/bin/python bench/harvest.py --videos {args.videos} --latency {args.latency:g} "
-               f"--concurrency {args.concurrency} --repeats {args.repeats}"
-               + (" --postgres URL" if args.postgres else "") + extra)
+    command = (
+        f".venv/bin/python bench/harvest.py --videos {args.videos} --latency {args.latency:g} "
+        f"--concurrency {args.concurrency} --repeats {args.repeats}"
+        + (" --postgres URL" if args.postgres else "")
+        + extra
+    )
     lines = [
         HEADING,
         "",
@@ -256,8 +283,10 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, c, videos, requests, ideal, wall, wr, run, rr, cpu in rows:
-        lines.append(f"| {kind} | {c} | {videos} | {requests} | {ideal:.2f} | {wall:.2f} | {wr:.2f}× "
-                     f"| {run:.2f} | {rr:.2f}× | {cpu:.2f} |")
+        lines.append(
+            f"| {kind} | {c} | {videos} | {requests} | {ideal:.2f} | {wall:.2f} | {wr:.2f}× "
+            f"| {run:.2f} | {rr:.2f}× | {cpu:.2f} |"
+        )
     lines.append("")
     section = "\n".join(lines)
     print(section)

@@ -39,9 +39,26 @@ START_TIME = 1_764_400_000  # the fake's "now": fixed, so its dataset (and ids) 
 
 class Fake:
     def __init__(self, videos: int, comments_per_video: int, seed: int):
-        cmd = [sys.executable, str(FAKE), "--port", "0", "--videos", str(videos), "--comments-per-video",
-               str(comments_per_video), "--promoted-ratio", "1.0", "--latency", "0", "--quota", "0",
-               "--seed", str(seed), "--start-time", str(START_TIME)]
+        cmd = [
+            sys.executable,
+            str(FAKE),
+            "--port",
+            "0",
+            "--videos",
+            str(videos),
+            "--comments-per-video",
+            str(comments_per_video),
+            "--promoted-ratio",
+            "1.0",
+            "--latency",
+            "0",
+            "--quota",
+            "0",
+            "--seed",
+            str(seed),
+            "--start-time",
+            str(START_TIME),
+        ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("READY "):
@@ -61,13 +78,39 @@ def queue_videos(url: str, videos: list[dict]) -> int:
     import datetime as dt
 
     now = sb.UTC_NOW
-    return sb.bulk_insert(url, "videos", (
-        "id", "source", "username", "description", "hashtags", "region_code", "created_at", "promoted_reason",
-        "discovered_at", "last_seen_at", "harvest_state"), (
-        (v["id"], "tiktok", v["username"], v["video_description"], json.dumps(v["hashtag_names"]), v["region_code"],
-         dt.datetime.fromtimestamp(v["create_time"], dt.timezone.utc).replace(tzinfo=None), "video_tag",
-         now - dt.timedelta(microseconds=len(videos) - i), now, "queued")
-        for i, v in enumerate(videos)))
+    return sb.bulk_insert(
+        url,
+        "videos",
+        (
+            "id",
+            "source",
+            "username",
+            "description",
+            "hashtags",
+            "region_code",
+            "created_at",
+            "promoted_reason",
+            "discovered_at",
+            "last_seen_at",
+            "harvest_state",
+        ),
+        (
+            (
+                v["id"],
+                "tiktok",
+                v["username"],
+                v["video_description"],
+                json.dumps(v["hashtag_names"]),
+                v["region_code"],
+                dt.datetime.fromtimestamp(v["create_time"], dt.UTC).replace(tzinfo=None),
+                "video_tag",
+                now - dt.timedelta(microseconds=len(videos) - i),
+                now,
+                "queued",
+            )
+            for i, v in enumerate(videos)
+        ),
+    )
 
 
 def harvest_part(a, dialect: str, fresh, discard, work: Path) -> list[str]:
@@ -78,8 +121,11 @@ def harvest_part(a, dialect: str, fresh, discard, work: Path) -> list[str]:
     videos, comments = make_dataset(a.videos, a.comments_per_video, 1.0, a.seed, START_TIME)
     del comments
     fake = Fake(a.videos, a.comments_per_video, a.seed)
-    print(f"[{dialect}] fake TikTok with {a.videos} videos x {a.comments_per_video} comments ready in "
-          f"{time.perf_counter() - t0:.1f}s at {fake.base_url}", flush=True)
+    print(
+        f"[{dialect}] fake TikTok with {a.videos} videos x {a.comments_per_video} comments ready in "
+        f"{time.perf_counter() - t0:.1f}s at {fake.base_url}",
+        flush=True,
+    )
     try:
         rates = []
         for i in range(a.repeat_harvest):
@@ -88,11 +134,17 @@ def harvest_part(a, dialect: str, fresh, discard, work: Path) -> list[str]:
             sb.init_store(url, work)
             queue_videos(url, videos)
             sb.analyze(url, ("videos",))
-            env = sb.cli_env(url, {
-                "HARVESTER_LOCK_DIR": str(work / "locks"), "HARVESTER_SOURCE": "tiktok",
-                "TIKTOK_API_BASE_URL": fake.base_url, "TIKTOK_CLIENT_KEY": "test-key",
-                "TIKTOK_CLIENT_SECRET": "test-secret", "HARVESTER_DAILY_REQUEST_BUDGET": "100000000",
-            })
+            env = sb.cli_env(
+                url,
+                {
+                    "HARVESTER_LOCK_DIR": str(work / "locks"),
+                    "HARVESTER_SOURCE": "tiktok",
+                    "TIKTOK_API_BASE_URL": fake.base_url,
+                    "TIKTOK_CLIENT_KEY": "test-key",
+                    "TIKTOK_CLIENT_SECRET": "test-secret",
+                    "HARVESTER_DAILY_REQUEST_BUDGET": "100000000",
+                },
+            )
             args = ["--json", "harvest"] + ([] if a.harvest_videos >= a.videos else ["--limit", str(a.harvest_videos)])
             res = sb.run_cli(url, args, cwd=work, env=env)
             if res.returncode != 0:
@@ -102,23 +154,32 @@ def harvest_part(a, dialect: str, fresh, discard, work: Path) -> list[str]:
             queued = sb.scalar(url, "SELECT count(*) FROM videos WHERE harvest_state = 'queued'")
             stored = sb.scalar(url, "SELECT count(*) FROM comments")
             want = min(a.harvest_videos, a.videos)
-            ok = done == want and run["items_ok"] == want and stored == want * a.comments_per_video \
+            ok = (
+                done == want
+                and run["items_ok"] == want
+                and stored == want * a.comments_per_video
                 and queued == a.videos - want
+            )
             rates.append((res.seconds, float(run["duration_seconds"]), done, stored, res.maxrss_mb))
-            print(f"[{dialect}] harvest run {i + 1}: {done} videos / {stored} comments in {res.seconds:.2f}s "
-                  f"(run {run['duration_seconds']:.2f}s): {done / res.seconds:.0f} videos/s, "
-                  f"{stored / res.seconds:.0f} comments/s; {queued} still queued; peak RSS {res.maxrss_mb:.0f} MB; "
-                  f"checks {'ok' if ok else 'FAILED'}; load {os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"[{dialect}] harvest run {i + 1}: {done} videos / {stored} comments in {res.seconds:.2f}s "
+                f"(run {run['duration_seconds']:.2f}s): {done / res.seconds:.0f} videos/s, "
+                f"{stored / res.seconds:.0f} comments/s; {queued} still queued; peak RSS {res.maxrss_mb:.0f} MB; "
+                f"checks {'ok' if ok else 'FAILED'}; load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             if not ok:
                 raise SystemExit(f"harvest check failed: done {done}, stored {stored}, queued {queued}, run {run}")
             discard(name, url)
         wall = sb.median([r[0] for r in rates])
         runs = sb.median([r[1] for r in rates])
         done, stored = rates[0][2], rates[0][3]
-        lines.append(f"harvest ({dialect}, {a.videos} queued, {done} harvested, fake latency 0, "
-                     f"HARVESTER_FETCH_CONCURRENCY default): process median {wall:.2f} s = {done / wall:.0f} videos/s, "
-                     f"{stored / wall:.0f} comments/s; run median {runs:.2f} s = {done / runs:.0f} videos/s, "
-                     f"{stored / runs:.0f} comments/s; {len(rates)} runs")
+        lines.append(
+            f"harvest ({dialect}, {a.videos} queued, {done} harvested, fake latency 0, "
+            f"HARVESTER_FETCH_CONCURRENCY default): process median {wall:.2f} s = {done / wall:.0f} videos/s, "
+            f"{stored / wall:.0f} comments/s; run median {runs:.2f} s = {done / runs:.0f} videos/s, "
+            f"{stored / runs:.0f} comments/s; {len(rates)} runs"
+        )
     finally:
         fake.stop()
     return lines
@@ -140,8 +201,9 @@ def extract_part(a, dialect: str, fresh, discard, work: Path) -> tuple[list[str]
         for i in range(a.repeat):
             name = f"bench_load_x{n}_{i}"
             url = fresh(name, tpl)
-            res = sb.run_cli(url, ["--json", "extract"], cwd=work,
-                             env=sb.cli_env(url, {"HARVESTER_LOCK_DIR": str(work / "locks")}))
+            res = sb.run_cli(
+                url, ["--json", "extract"], cwd=work, env=sb.cli_env(url, {"HARVESTER_LOCK_DIR": str(work / "locks")})
+            )
             out = json.loads(res.stdout) if res.stdout.strip() else {}
             pending = sb.scalar(url, "SELECT count(*) FROM comments WHERE extracted_at IS NULL")
             if res.returncode != 0 or out.get("items_ok") != n or pending:
@@ -150,15 +212,20 @@ def extract_part(a, dialect: str, fresh, discard, work: Path) -> tuple[list[str]
             walls.append(res.seconds)
             cpus.append(res.cpu_seconds)
             rss.append(res.maxrss_mb)
-            print(f"[{dialect}] extract {n}: run {i + 1}: {res.seconds:.2f}s ({n / res.seconds:,.0f} comments/s), "
-                  f"CPU {res.cpu_seconds:.2f}s, peak RSS {res.maxrss_mb:.1f} MB, {mentions} mentions; "
-                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"[{dialect}] extract {n}: run {i + 1}: {res.seconds:.2f}s ({n / res.seconds:,.0f} comments/s), "
+                f"CPU {res.cpu_seconds:.2f}s, peak RSS {res.maxrss_mb:.1f} MB, {mentions} mentions; "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             discard(name, url)
         discard(tpl_name, tpl)
         peaks[n] = sb.median(rss)
-        lines.append(f"extract {n:>9,} comments ({dialect}): median {sb.median(walls):.2f} s = "
-                     f"{n / sb.median(walls):,.0f} comments/s (CPU {sb.median(cpus):.2f} s); peak RSS median "
-                     f"{peaks[n]:.1f} MB (runs: {', '.join(f'{r:.1f}' for r in rss)}); {mentions} mentions")
+        lines.append(
+            f"extract {n:>9,} comments ({dialect}): median {sb.median(walls):.2f} s = "
+            f"{n / sb.median(walls):,.0f} comments/s (CPU {sb.median(cpus):.2f} s); peak RSS median "
+            f"{peaks[n]:.1f} MB (runs: {', '.join(f'{r:.1f}' for r in rss)}); {mentions} mentions"
+        )
     ok = True
     if len(sizes) >= 2:
         small, big = min(sizes), max(sizes)

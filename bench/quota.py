@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import _results  # noqa: E402
+
 from tests.fakes import tiktok_server as tt  # noqa: E402
 
 HEADING = "## Quota simulation (bench/quota.py)"
@@ -73,9 +74,17 @@ class _LazyComments(dict):
         out = []
         for i in range(int(video.get("comment_count") or 0)):
             text, _domains = tt.make_comment_text(rng)
-            out.append({"id": vid % 10**12 * 1000 + i + 7 * 10**18, "video_id": vid, "parent_comment_id": vid,
-                        "text": text, "like_count": 0, "reply_count": 0,
-                        "create_time": int(video["create_time"]) + 60 + i})
+            out.append(
+                {
+                    "id": vid % 10**12 * 1000 + i + 7 * 10**18,
+                    "video_id": vid,
+                    "parent_comment_id": vid,
+                    "text": text,
+                    "like_count": 0,
+                    "reply_count": 0,
+                    "create_time": int(video["create_time"]) + 60 + i,
+                }
+            )
         return out
 
     def get(self, vid, default=None):
@@ -158,7 +167,7 @@ def dataset(n: int, start: int, seed: int):
 
 
 def _stamp(sim: float) -> str:
-    return dt.datetime.fromtimestamp(sim, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return dt.datetime.fromtimestamp(sim, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class Product:
@@ -169,13 +178,22 @@ class Product:
         self.workdir = workdir
         self.db = workdir / f"{which}.db"
         env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-        env.update({
-            "HARVESTER_DATABASE_URL": f"sqlite:///{self.db}", "HARVESTER_SOURCE": "tiktok",
-            "TIKTOK_CLIENT_KEY": fake.client_key, "TIKTOK_CLIENT_SECRET": fake.client_secret,
-            "TIKTOK_API_BASE_URL": fake.base_url, "HARVESTER_DAILY_REQUEST_BUDGET": str(budget),
-            "HARVESTER_LOCK_DIR": str(workdir / f"{which}.locks"), "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.2",
-            "LD_PRELOAD": LIBFAKETIME, "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC", "NO_COLOR": "1",
-        })
+        env.update(
+            {
+                "HARVESTER_DATABASE_URL": f"sqlite:///{self.db}",
+                "HARVESTER_SOURCE": "tiktok",
+                "TIKTOK_CLIENT_KEY": fake.client_key,
+                "TIKTOK_CLIENT_SECRET": fake.client_secret,
+                "TIKTOK_API_BASE_URL": fake.base_url,
+                "HARVESTER_DAILY_REQUEST_BUDGET": str(budget),
+                "HARVESTER_LOCK_DIR": str(workdir / f"{which}.locks"),
+                "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.2",
+                "LD_PRELOAD": LIBFAKETIME,
+                "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+                "TZ": "UTC",
+                "NO_COLOR": "1",
+            }
+        )
         if which == "before":
             tree = workdir / "release"
             with tarfile.open(RELEASE) as archive:
@@ -187,8 +205,9 @@ class Product:
             # the simulation runs, do not reach it
             tree = workdir / "tree"
             tree.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "harvester_cli"],
-                                     capture_output=True, check=True).stdout
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", "HEAD", "harvester_cli"], capture_output=True, check=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
             env["PYTHONPATH"] = str(tree)
             self.cmd, self.cwd = [sys.executable, "-m", "harvester_cli"], tree
@@ -197,13 +216,15 @@ class Product:
 
     def run(self, sim: float, *args: str) -> subprocess.CompletedProcess:
         env = dict(self.env, FAKETIME="@" + _stamp(sim))
-        result = subprocess.run(self.cmd + list(args), cwd=self.cwd, env=env, capture_output=True, text=True,
-                                timeout=600)
+        result = subprocess.run(
+            self.cmd + list(args), cwd=self.cwd, env=env, capture_output=True, text=True, timeout=600
+        )
         if result.returncode == 1:
             self.failures.append(f"{' '.join(args)}: {result.stderr.strip()[-300:]}")
         if result.returncode not in (0, 1):
-            raise SystemExit(f"{self.which}: harvester {' '.join(args)} exited {result.returncode}: "
-                             f"{result.stderr.strip()[-500:]}")
+            raise SystemExit(
+                f"{self.which}: harvester {' '.join(args)} exited {result.returncode}: {result.stderr.strip()[-500:]}"
+            )
         return result
 
     def query(self, sql: str):
@@ -240,12 +261,22 @@ def simulate(which: str, a, start: int, videos: list, workdir: Path) -> dict:
     t = fake.tally
     research = t["discovery"] + t["comments"]
     useful = t["discovery_useful"] + t["comments_useful"]
-    return {"which": which, "research": research, "discovery": t["discovery"], "comments": t["comments"],
-            "useful": useful, "useful_share": useful / research if research else 0.0,
-            "comment_share": t["comments"] / research if research else 0.0,
-            "duplicate_pages": t["duplicate_pages"], "videos_found": queued, "videos_done": done,
-            "comments_stored": comments, "tokens_by_day": tokens_by_day, "seconds": elapsed,
-            "failed_runs": len(product.failures)}
+    return {
+        "which": which,
+        "research": research,
+        "discovery": t["discovery"],
+        "comments": t["comments"],
+        "useful": useful,
+        "useful_share": useful / research if research else 0.0,
+        "comment_share": t["comments"] / research if research else 0.0,
+        "duplicate_pages": t["duplicate_pages"],
+        "videos_found": queued,
+        "videos_done": done,
+        "comments_stored": comments,
+        "tokens_by_day": tokens_by_day,
+        "seconds": elapsed,
+        "failed_runs": len(product.failures),
+    }
 
 
 def small_volume(which: str, workdir: Path, start: int, runs: int = 12, candidates: int = 2550) -> dict:
@@ -284,13 +315,16 @@ def quiet_day(workdir: Path, start: int, runs: int) -> dict:
             product.run(t, "-q", "discover")
     finally:
         fake.stop()
-    return {"runs": runs, "first_scan_requests": first, "requests": fake.tally["discovery"] - first,
-            "tokens": fake.tally["token"] - tokens}
+    return {
+        "runs": runs,
+        "first_scan_requests": first,
+        "requests": fake.tally["discovery"] - first,
+        "tokens": fake.tally["token"] - tokens,
+    }
 
 
 def pages_needed(videos: list) -> int:
-    per_day = collections.Counter(dt.datetime.fromtimestamp(v["create_time"], dt.timezone.utc).date()
-                                  for v in videos)
+    per_day = collections.Counter(dt.datetime.fromtimestamp(v["create_time"], dt.UTC).date() for v in videos)
     return sum(max(1, math.ceil(n / 100)) for n in per_day.values())
 
 
@@ -312,11 +346,13 @@ def main(argv=None) -> int:
     videos = dataset(a.videos, start - 2 * 86400, seed=1)
     results, small = [], []
     with tempfile.TemporaryDirectory(prefix="harvester-quota-") as tmp:
-        for which in ([a.only] if a.only else ["before", "after"]):
+        for which in [a.only] if a.only else ["before", "after"]:
             work = Path(tmp) / which
             work.mkdir()
-            print(f"simulating {which}: {a.videos} candidates, budget {a.budget}, {a.days} days x {a.ticks} ticks",
-                  flush=True)
+            print(
+                f"simulating {which}: {a.videos} candidates, budget {a.budget}, {a.days} days x {a.ticks} ticks",
+                flush=True,
+            )
             results.append(simulate(which, a, start, videos, work))
             print(json.dumps(results[-1]), flush=True)
             small_work = Path(tmp) / f"{which}-small"
@@ -337,28 +373,38 @@ def main(argv=None) -> int:
 
 
 def render(a, results, small, small_pages, quiet) -> str:
-    lines = [HEADING, "",
-             f"`.venv/bin/python bench/quota.py --videos {a.videos} --budget {a.budget} --days {a.days} "
-             f"--ticks {a.ticks}` ({dt.date.today()}): {a.videos} candidates (half promoted), a budget of "
-             f"{a.budget} requests a day, {a.days} simulated days of {a.ticks} cron ticks, each running `discover` "
-             "then `harvest` under libfaketime; the product's clock starts after the videos' days have settled.",
-             "",
-             "| run | research requests | useful | to comments | comment pages fetched twice | videos found | "
-             "videos fully harvested | comments stored | token requests per day | runs that failed |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        HEADING,
+        "",
+        f"`.venv/bin/python bench/quota.py --videos {a.videos} --budget {a.budget} --days {a.days} "
+        f"--ticks {a.ticks}` ({dt.date.today()}): {a.videos} candidates (half promoted), a budget of "
+        f"{a.budget} requests a day, {a.days} simulated days of {a.ticks} cron ticks, each running `discover` "
+        "then `harvest` under libfaketime; the product's clock starts after the videos' days have settled.",
+        "",
+        "| run | research requests | useful | to comments | comment pages fetched twice | videos found | "
+        "videos fully harvested | comments stored | token requests per day | runs that failed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['which']} | {r['research']} | {r['useful_share'] * 100:.1f} % | "
-                     f"{r['comment_share'] * 100:.1f} % | {r['duplicate_pages']} | {r['videos_found']} | "
-                     f"{r['videos_done']} | {r['comments_stored']} | {', '.join(map(str, r['tokens_by_day']))} | "
-                     f"{r['failed_runs']} |")
-    lines += ["", f"Small volume (2,550 candidates, 12 `discover` runs 10 minutes apart; the window needs "
-                  f"{small_pages} pages once):"]
+        lines.append(
+            f"| {r['which']} | {r['research']} | {r['useful_share'] * 100:.1f} % | "
+            f"{r['comment_share'] * 100:.1f} % | {r['duplicate_pages']} | {r['videos_found']} | "
+            f"{r['videos_done']} | {r['comments_stored']} | {', '.join(map(str, r['tokens_by_day']))} | "
+            f"{r['failed_runs']} |"
+        )
+    lines += [
+        "",
+        f"Small volume (2,550 candidates, 12 `discover` runs 10 minutes apart; the window needs "
+        f"{small_pages} pages once):",
+    ]
     for s in small:
         lines.append(f"- {s['which']}: {s['requests']} video-query requests")
     if quiet:
-        lines.append(f"- after, {quiet['runs']} `discover` runs in one day with nothing due: {quiet['requests']} "
-                     f"requests and {quiet['tokens']} token requests (the first scan took "
-                     f"{quiet['first_scan_requests']})")
+        lines.append(
+            f"- after, {quiet['runs']} `discover` runs in one day with nothing due: {quiet['requests']} "
+            f"requests and {quiet['tokens']} token requests (the first scan took "
+            f"{quiet['first_scan_requests']})"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -45,17 +45,63 @@ DAYS = 90
 NOW = sb.UTC_NOW.replace(second=0, microsecond=0)
 
 # the head of the popularity curve: real names, most of them in the bundled categories
-HEAD = ["amazon.com", "shein.com", "temu.com", "bit.ly", "linktr.ee", "amzn.to", "walmart.com", "target.com",
-        "sephora.com", "ulta.com", "etsy.com", "aliexpress.com", "tokopedia.com", "shopee.co.id", "instagram.com",
-        "youtube.com", "beacons.ai", "stan.store", "ltk.app", "paypal.com", "amazon.co.uk", "amazon.de",
-        "mercadolivre.com.br", "mercadolibre.com.mx", "zalando.de", "otto.de", "tinyurl.com", "glowlab.myshopify.com",
-        "cozyknits.myshopify.com", "apps.apple.com", "play.google.com", "cash.app", "ko-fi.com", "lazada.co.id"]
+HEAD = [
+    "amazon.com",
+    "shein.com",
+    "temu.com",
+    "bit.ly",
+    "linktr.ee",
+    "amzn.to",
+    "walmart.com",
+    "target.com",
+    "sephora.com",
+    "ulta.com",
+    "etsy.com",
+    "aliexpress.com",
+    "tokopedia.com",
+    "shopee.co.id",
+    "instagram.com",
+    "youtube.com",
+    "beacons.ai",
+    "stan.store",
+    "ltk.app",
+    "paypal.com",
+    "amazon.co.uk",
+    "amazon.de",
+    "mercadolivre.com.br",
+    "mercadolibre.com.mx",
+    "zalando.de",
+    "otto.de",
+    "tinyurl.com",
+    "glowlab.myshopify.com",
+    "cozyknits.myshopify.com",
+    "apps.apple.com",
+    "play.google.com",
+    "cash.app",
+    "ko-fi.com",
+    "lazada.co.id",
+]
 PATHS = ["dp/B0{:08X}", "shop/creator{}", "p/item-{}", "products/item-{}", "ip/{}", "e/_D{:x}"]
 
 
 def _domains(n: int, rng: random.Random) -> list[str]:
-    tlds = ["com", "com", "com", "co.uk", "de", "com.br", "com.mx", "co.id", "fr", "nl", "it", "es", "shop",
-            "store", "net"]
+    tlds = [
+        "com",
+        "com",
+        "com",
+        "co.uk",
+        "de",
+        "com.br",
+        "com.mx",
+        "co.id",
+        "fr",
+        "nl",
+        "it",
+        "es",
+        "shop",
+        "store",
+        "net",
+    ]
     out = list(HEAD)
     seen = set(out)
     i = 0
@@ -67,8 +113,10 @@ def _domains(n: int, rng: random.Random) -> list[str]:
         elif kind < 0.06:
             name = f"page{i}.github.io"
         else:
-            name = f"{rng.choice(['glow', 'shop', 'deal', 'beauty', 'home', 'kicks', 'tech', 'pet'])}{i}." \
-                   f"{rng.choice(tlds)}"
+            name = (
+                f"{rng.choice(['glow', 'shop', 'deal', 'beauty', 'home', 'kicks', 'tech', 'pet'])}{i}."
+                f"{rng.choice(tlds)}"
+            )
         if name not in seen:
             seen.add(name)
             out.append(name)
@@ -210,19 +258,32 @@ class PgSchema:
 
 def seed(url: str, data, pg: PgSchema | None, *, links: bool = True) -> dict[str, int]:
     videos, comments, mentions, domains = data
-    video_rows = ((vid, "bench", "user", "a video #ad", "[]", when, "hashtag #ad", when, when, "done")
-                  for vid, when in videos)
-    video_cols = ("id", "source", "username", "description", "hashtags", "created_at", "promoted_reason",
-                  "discovered_at", "last_seen_at", "harvest_state")
+    video_rows = (
+        (vid, "bench", "user", "a video #ad", "[]", when, "hashtag #ad", when, when, "done") for vid, when in videos
+    )
+    video_cols = (
+        "id",
+        "source",
+        "username",
+        "description",
+        "hashtags",
+        "created_at",
+        "promoted_reason",
+        "discovered_at",
+        "last_seen_at",
+        "harvest_state",
+    )
     comment_cols = ("id", "video_id", "text", "created_at", "harvested_at", "extracted_at")
     mention_cols = ("comment_id", "domain", "video_id", "written", "seen_at", "link")
     domain_cols = ("domain", "first_seen", "last_seen", "first_extracted_at")
     mention_rows = (m if links else m[:5] + (None,) for m in sorted(mentions, key=lambda m: (m[0], m[1])))
     insert = (lambda t, c, r: pg.copy(t, c, r)) if pg else (lambda t, c, r: sb.bulk_insert(url, t, c, r))
-    counts = {"videos": insert("videos", video_cols, video_rows),
-              "comments": insert("comments", comment_cols, iter(sorted(comments))),
-              "domains": insert("domains", domain_cols, iter(domains)),
-              "domain_mentions": insert("domain_mentions", mention_cols, mention_rows)}
+    counts = {
+        "videos": insert("videos", video_cols, video_rows),
+        "comments": insert("comments", comment_cols, iter(sorted(comments))),
+        "domains": insert("domains", domain_cols, iter(domains)),
+        "domain_mentions": insert("domain_mentions", mention_cols, mention_rows),
+    }
     if pg:
         pg.analyze(["videos", "comments", "domains", "domain_mentions"])
     else:
@@ -247,7 +308,11 @@ REPORTS = [
     ("domains --rising --since 7d", ["domains", "--rising", "--since", "7d", "--format", "json"], True),
     ("domains --rising --since 1d", ["domains", "--rising", "--since", "1d", "--format", "json"], True),
     ("links --top 50", ["links", "--top", "50", "--format", "json"], True),
-    ("links --domain amazon.com --top 50", ["links", "--domain", "amazon.com", "--top", "50", "--format", "json"], True),
+    (
+        "links --domain amazon.com --top 50",
+        ["links", "--domain", "amazon.com", "--top", "50", "--format", "json"],
+        True,
+    ),
     ("links --since 7d --top 50", ["links", "--since", "7d", "--top", "50", "--format", "json"], True),
     ("links --top 50 (table)", ["links", "--top", "50"], True),
     ("digest (--since 1d)", ["digest", "--json"], True),
@@ -315,47 +380,76 @@ def run_store(name: str, url: str, data, pg: PgSchema | None, args, work: Path) 
         seconds, size = in_process(url, cli_args, args.repeat)
         wall = as_process(url, cli_args, work) if args.process else None
         out["reports"][label] = {"seconds": seconds, "bytes": size, "process": wall}
-        print(f"[{name}] {label}: {seconds * 1000:.0f} ms median in-process"
-              + (f", {wall:.2f} s as a process" if wall else "") + f" ({size:,} bytes)", flush=True)
+        print(
+            f"[{name}] {label}: {seconds * 1000:.0f} ms median in-process"
+            + (f", {wall:.2f} s as a process" if wall else "")
+            + f" ({size:,} bytes)",
+            flush=True,
+        )
     return out
 
 
 def write(results: list[dict], args, load: tuple[float, float, float]) -> None:
     when = dt.date.today().isoformat()
-    cmd = "`.venv/bin/python bench/reports.py" + (f" --mentions {args.mentions}" if args.mentions != 1_000_000 else "") \
-          + ("" if args.postgres else " --no-postgres") + (" --backfill" if args.backfill else "") + "`"
+    cmd = (
+        "`.venv/bin/python bench/reports.py"
+        + (f" --mentions {args.mentions}" if args.mentions != 1_000_000 else "")
+        + ("" if args.postgres else " --no-postgres")
+        + (" --backfill" if args.backfill else "")
+        + "`"
+    )
     c = results[0]["counts"]
-    lines = [HEADING, "",
-             f"Command: {cmd} — {when}, Python {platform.python_version()}, {platform.machine()}, "
-             f"{os.cpu_count()} cores shared with other work (1-minute load average {load[0]:.1f} at the start, "
-             f"{os.getloadavg()[0]:.1f} at the end).", "",
-             f"Store: {c['domain_mentions']:,} mentions in {c['comments']:,} comments of {c['videos']:,} videos, "
-             f"{c['domains']:,} domains, over {DAYS} days (see the docstring); PostgreSQL in a private schema of the "
-             "test database, analysed after seeding. Each figure is the median of "
-             f"{args.repeat} runs after a warm-up, in-process: the command as `harvester` runs it (options, settings, "
-             "store, queries, output), without the interpreter's start-up"
-             + (". `process`: one run of the real `harvester` executable, start-up (0.5-0.8 s of imports here) "
-                "included." if args.process else "."), ""]
+    lines = [
+        HEADING,
+        "",
+        f"Command: {cmd} — {when}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} cores shared with other work (1-minute load average {load[0]:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end).",
+        "",
+        f"Store: {c['domain_mentions']:,} mentions in {c['comments']:,} comments of {c['videos']:,} videos, "
+        f"{c['domains']:,} domains, over {DAYS} days (see the docstring); PostgreSQL in a private schema of the "
+        "test database, analysed after seeding. Each figure is the median of "
+        f"{args.repeat} runs after a warm-up, in-process: the command as `harvester` runs it (options, settings, "
+        "store, queries, output), without the interpreter's start-up"
+        + (
+            ". `process`: one run of the real `harvester` executable, start-up (0.5-0.8 s of imports here) included."
+            if args.process
+            else "."
+        ),
+        "",
+    ]
     names = [r["store"] for r in results]
-    lines.append("| report | " + " | ".join(f"{n} ms" for n in names)
-                 + (" | " + " | ".join(f"{n} process s" for n in names) if args.process else "") + " | output |")
+    lines.append(
+        "| report | "
+        + " | ".join(f"{n} ms" for n in names)
+        + (" | " + " | ".join(f"{n} process s" for n in names) if args.process else "")
+        + " | output |"
+    )
     lines.append("|---|" + "---|" * (len(names) * (2 if args.process else 1)) + "---|")
     for label, _, target in REPORTS:
         cells = [f"{r['reports'][label]['seconds'] * 1000:.0f}" for r in results]
         if args.process:
             cells += [f"{r['reports'][label]['process']:.2f}" for r in results]
         size = results[0]["reports"][label]["bytes"]
-        lines.append(f"| `{label}`{'' if target else ' (reference)'} | " + " | ".join(cells)
-                     + f" | {size / 1000:,.0f} kB |")
-    slowest = max(((r["reports"][label]["seconds"], label, r["store"]) for r in results for label, _, t in REPORTS
-                   if t), default=(0.0, "", ""))
-    lines += ["", f"Slowest report: `{slowest[1]}` on {slowest[2]}, {slowest[0] * 1000:.0f} ms: every report "
-              f"{'under' if slowest[0] < 1 else 'NOT all under'} 1 s in-process."]
+        lines.append(
+            f"| `{label}`{'' if target else ' (reference)'} | " + " | ".join(cells) + f" | {size / 1000:,.0f} kB |"
+        )
+    slowest = max(
+        ((r["reports"][label]["seconds"], label, r["store"]) for r in results for label, _, t in REPORTS if t),
+        default=(0.0, "", ""),
+    )
+    lines += [
+        "",
+        f"Slowest report: `{slowest[1]}` on {slowest[2]}, {slowest[0] * 1000:.0f} ms: every report "
+        f"{'under' if slowest[0] < 1 else 'NOT all under'} 1 s in-process.",
+    ]
     for r in results:
         if "backfill" in r:
             seconds, n = r["backfill"]
-            lines.append(f"Normalising all {n:,} links once ({r['store']}; what the first `links` or `digest` after "
-                         f"the upgrade to schema 0003 does): {seconds:.1f} s.")
+            lines.append(
+                f"Normalising all {n:,} links once ({r['store']}; what the first `links` or `digest` after "
+                f"the upgrade to schema 0003 does): {seconds:.1f} s."
+            )
     lines.append("")
     _results.write_section(HEADING, "\n".join(lines) + "\n", keep_notes=True)
 
@@ -367,8 +461,9 @@ def main() -> None:
     p.add_argument("--postgres", default=sb.DEFAULT_PG, metavar="URL")
     p.add_argument("--no-postgres", dest="postgres", action="store_const", const=None)
     p.add_argument("--no-sqlite", action="store_true")
-    p.add_argument("--backfill", action="store_true",
-                   help="seed without links and time normalising them all before the reports")
+    p.add_argument(
+        "--backfill", action="store_true", help="seed without links and time normalising them all before the reports"
+    )
     p.add_argument("--no-process", dest="process", action="store_false", help="skip the process timings")
     p.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     p.add_argument("--workdir", help="keep the SQLite store here (default: a temporary directory)")

@@ -8,7 +8,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -20,14 +20,18 @@ except ImportError:  # pragma: no cover - older typer on real click
     from click import exceptions as _click_exc
     from click.core import ParameterSource
 
-from harvester_cli import __version__, errors
-from harvester_cli import console, redact
+from harvester_cli import __version__, console, errors, redact
 from harvester_cli.context import Context
 from harvester_cli.settings import scrub
 
 #: the root options that every command and group accepts too, before or after its name
-GLOBAL_OPTIONS = {"database_url": "database_url", "env_file": "env_file", "json_output": "json",
-                  "verbose": "verbose", "quiet": "quiet"}
+GLOBAL_OPTIONS = {
+    "database_url": "database_url",
+    "env_file": "env_file",
+    "json_output": "json",
+    "verbose": "verbose",
+    "quiet": "quiet",
+}
 
 
 class HarvesterGroup(TyperGroup):
@@ -58,8 +62,9 @@ class HarvesterGroup(TyperGroup):
         # usage errors come before the root callback: their line follows HARVESTER_LOG_FORMAT too
         console.set_json_lines(_log_format(None) == "json")
         try:
-            rv = super().main(args=args, prog_name=prog_name or "harvester", complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            rv = super().main(
+                args=args, prog_name=prog_name or "harvester", complete_var=complete_var, standalone_mode=False, **extra
+            )
         except _click_exc.NoArgsIsHelpError as exc:
             typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
             rv = 0
@@ -140,10 +145,15 @@ class _JsonFormatter(logging.Formatter):
     `job_type`, `run_id` where the record carries them)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        fields = {"ts": console.timestamp(record.created), "level": record.levelname.lower(),
-                  "event": getattr(record, "event", None) or "log", "message": record.getMessage(),
-                  "job_type": getattr(record, "job_type", None), "run_id": getattr(record, "run_id", None),
-                  "logger": record.name}
+        fields = {
+            "ts": console.timestamp(record.created),
+            "level": record.levelname.lower(),
+            "event": getattr(record, "event", None) or "log",
+            "message": record.getMessage(),
+            "job_type": getattr(record, "job_type", None),
+            "run_id": getattr(record, "run_id", None),
+            "logger": record.name,
+        }
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -240,8 +250,8 @@ app = typer.Typer(
     cls=HarvesterGroup,
     name="harvester",
     help="Find promoted TikTok videos, harvest their comments, extract the web domains they mention.\n\n"
-         "Each command runs one job to completion and exits; cron is the scheduler. "
-         "Exit codes: 0 ok, 1 failed, 2 bad input, 3 kill switch on, 4 no free slot.",
+    "Each command runs one job to completion and exits; cron is the scheduler. "
+    "Exit codes: 0 ok, 1 failed, 2 bad input, 3 kill switch on, 4 no free slot.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -259,18 +269,31 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    database_url: Annotated[Optional[str], typer.Option(
-        "--database-url", metavar="URL", help="SQLAlchemy URL of the store (overrides HARVESTER_DATABASE_URL).",
-        show_default=False)] = None,
-    env_file: Annotated[Optional[Path], typer.Option(
-        "--env-file", metavar="PATH", envvar="HARVESTER_ENV_FILE",
-        help="Read settings from this .env file [env: HARVESTER_ENV_FILE] (default: ./.env if present).",
-        show_default=False)] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help="SQLAlchemy URL of the store (overrides HARVESTER_DATABASE_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    env_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--env-file",
+            metavar="PATH",
+            envvar="HARVESTER_ENV_FILE",
+            help="Read settings from this .env file [env: HARVESTER_ENV_FILE] (default: ./.env if present).",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Debug logging and tracebacks.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print nothing but errors and --json output.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Global options (also accepted after the command); the settings are read lazily by the
     command that needs them."""

@@ -13,7 +13,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -24,12 +25,11 @@ from harvester_cli.redact import scrub
 
 # C0 and C1 controls, DEL, the bidi overrides/isolates that can disguise text, line separators
 # and lone surrogates (a byte that was not UTF-8, which no terminal or file encoding accepts).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
-                     "\ud800-\udfff]")
-_UNSAFE_INLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-                            "\u2028\u2029\ud800-\udfff]")  # the same, newlines and tabs kept
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
-                          "\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
+_UNSAFE_INLINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]"
+)  # the same, newlines and tabs kept
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -72,9 +72,16 @@ def _console(stream) -> Console:
     """A terminal's own width; not a terminal: COLUMNS when set (`COLUMNS=80 harvester domains | less`),
     else 200 (a log file or a pipe to grep)."""
     is_tty = stream.isatty()
-    return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
-                   width=None if is_tty else (_env_size("COLUMNS") or 200), force_terminal=None,
-                   no_color=not is_tty)
+    return Console(
+        file=stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+        width=None if is_tty else (_env_size("COLUMNS") or 200),
+        force_terminal=None,
+        no_color=not is_tty,
+    )
 
 
 def terminal_height() -> int | None:
@@ -124,8 +131,9 @@ def cell(value: Any, style: str | None = None) -> Text:
 #: free text by column name: it wraps at spaces and absorbs the shrink; every other column is an
 #: identifier (id, domain, link, key, host, status, count, timestamp, a setting's `value`: a path or
 #: URL one copies): never wrapped, never split. `table(text=..., ids=...)` overrides per table.
-TEXT_COLUMNS = frozenset({"sample comment", "error", "errors", "message", "detail", "description", "reason",
-                          "today", "title", "payload"})
+TEXT_COLUMNS = frozenset(
+    {"sample comment", "error", "errors", "message", "detail", "description", "reason", "today", "title", "payload"}
+)
 _TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _ELLIPSIS = "…"
 
@@ -138,8 +146,7 @@ def cut(value: str, width: int) -> str:
         return value
     match = _TIME.match(value)
     if match:
-        for shorter in (f"{match.group(1)} {match.group(2)}", f"{match.group(1)[5:]} {match.group(2)}",
-                        match.group(1)):
+        for shorter in (f"{match.group(1)} {match.group(2)}", f"{match.group(1)[5:]} {match.group(2)}", match.group(1)):
             if len(shorter) <= width:
                 return shorter
     if width <= 1:
@@ -164,8 +171,9 @@ def _longest_word(text: str) -> int:
 class FitTable:
     """A table laid out for the width it is rendered at (see `table`)."""
 
-    def __init__(self, title: str | None, columns: Sequence[str], rows: list[list[str]],
-                 styles: dict[str, str], text: set[str]) -> None:
+    def __init__(
+        self, title: str | None, columns: Sequence[str], rows: list[list[str]], styles: dict[str, str], text: set[str]
+    ) -> None:
         self.title, self.columns, self.rows, self.styles = title, list(columns), rows, styles
         self.is_text = [name in text for name in self.columns]
 
@@ -175,8 +183,11 @@ class FitTable:
         while True:
             widths, compact = self._widths(shown, max_width)
             texts = [i for i in shown if self.is_text[i]]
-            if not texts or not any(not self.is_text[i] and cut(row[i], width) != row[i] and not _TIME.match(row[i])
-                                    for row in self.rows for i, width in zip(shown, widths)):
+            if not texts or not any(
+                not self.is_text[i] and cut(row[i], width) != row[i] and not _TIME.match(row[i])
+                for row in self.rows
+                for i, width in zip(shown, widths, strict=True)
+            ):
                 return shown, widths, compact
             shown.remove(texts[-1])  # free text makes way for identifiers that would be cut
 
@@ -190,8 +201,10 @@ class FitTable:
         # free text keeps 24 cells (narrower, it would wrap into a column of fragments); an
         # identifier 8, a timestamp its day and minute (01-31 23:59)
         floor = [min(natural[i], max(header_word[i], 24 if is_text[i] else 8)) for i in range(n)]
-        soft = [max(floor[i], min(natural[i], 40, max((_longest_word(row[i]) for row in cells), default=0)))
-                for i in range(n)]
+        soft = [
+            max(floor[i], min(natural[i], 40, max((_longest_word(row[i]) for row in cells), default=0)))
+            for i in range(n)
+        ]
         minutes = list(natural)
         for i in range(n):
             if not is_text[i] and cells and all(_TIME.match(row[i]) or not row[i] for row in cells):
@@ -223,8 +236,7 @@ class FitTable:
         compact = True
         # then timestamps lose their seconds, then identifiers are cut, the row's key (the first
         # column: an id, a domain, a link, a setting) last
-        if not (shrink(only(minutes, False)) or shrink(only(floor, False, key=False))
-                or shrink(only(floor, False))):
+        if not (shrink(only(minutes, False)) or shrink(only(floor, False, key=False)) or shrink(only(floor, False))):
             shrink([1] * n)
         return widths, compact
 
@@ -233,21 +245,30 @@ class FitTable:
         if self.title:
             yield Text(self.title, style="italic")
         result = Table(show_edge=not compact, pad_edge=not compact, show_lines=False)
-        for i, width in zip(shown, widths):
+        for i, width in zip(shown, widths, strict=True):
             result.add_column(self.columns[i], width=max(width, 1), overflow="fold", no_wrap=False)
         for row in self.rows:
-            result.add_row(*(Text(row[i] if self.is_text[i] else cut(row[i], width),
-                                  style=self.styles.get(row[i]) or "") for i, width in zip(shown, widths)))
+            result.add_row(
+                *(
+                    Text(row[i] if self.is_text[i] else cut(row[i], width), style=self.styles.get(row[i]) or "")
+                    for i, width in zip(shown, widths, strict=True)
+                )
+            )
         yield result
         hidden = [self.columns[i] for i in range(len(self.columns)) if i not in shown]
         if hidden and self.rows:
-            yield Text(f"({', '.join(hidden)} left out at {options.max_width} columns; --json shows all)",
-                       style="dim")
+            yield Text(f"({', '.join(hidden)} left out at {options.max_width} columns; --json shows all)", style="dim")
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-          styles: dict[str, str] | None = None, *, text: Iterable[str] | None = None,
-          ids: Iterable[str] = ()) -> FitTable:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    styles: dict[str, str] | None = None,
+    *,
+    text: Iterable[str] | None = None,
+    ids: Iterable[str] = (),
+) -> FitTable:
     """A table that fits the width it is printed at, without breaking a value one would copy.
 
     Identifier columns (by default every column not in TEXT_COLUMNS; `ids` names more) are never
@@ -263,10 +284,23 @@ def _cell_text(value: Any) -> str:
     return cell(value).plain
 
 
-STATUS_STYLES = {"succeeded": "green", "running": "cyan", "failed": "red", "timed_out": "red",
-                 "abandoned": "red", "cancelled": "yellow", "skipped": "yellow", "pending": "yellow",
-                 "resolved": "green", "discarded": "dim", "critical": "red", "warning": "yellow",
-                 "error": "red", "True": "red", "False": "green"}
+STATUS_STYLES = {
+    "succeeded": "green",
+    "running": "cyan",
+    "failed": "red",
+    "timed_out": "red",
+    "abandoned": "red",
+    "cancelled": "yellow",
+    "skipped": "yellow",
+    "pending": "yellow",
+    "resolved": "green",
+    "discarded": "dim",
+    "critical": "red",
+    "warning": "yellow",
+    "error": "red",
+    "True": "red",
+    "False": "green",
+}
 
 
 def show(renderable) -> None:
@@ -279,10 +313,11 @@ def line(text: str, style: str = "") -> None:
 
 def warn_line(text: str, style: str = "yellow") -> None:
     if _json_lines:
-        write_json_line({"level": "error" if style == "red" else "warning", "event": "command.warning",
-                         "message": text})
+        write_json_line(
+            {"level": "error" if style == "red" else "warning", "event": "command.warning", "message": text}
+        )
         return
-    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
+    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ} harvester "
     err().print(Text(prefix + safe(text), style=style), soft_wrap=True)
 
 
@@ -296,7 +331,7 @@ def error_line(message: str, traceback: str | None = None) -> None:
             fields["traceback"] = traceback
         write_json_line(fields)
         return
-    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ} harvester "
+    prefix = "" if sys.stderr.isatty() else f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ} harvester "
     err().print(Text(prefix + "error: " + safe(message), style="red"), soft_wrap=True)
     if traceback:
         err().print(Text(safe_lines(traceback)), markup=False)
@@ -317,16 +352,19 @@ def json_lines() -> bool:
 
 def timestamp(seconds: float | None = None) -> str:
     """UTC, ISO 8601 with milliseconds: 2025-01-31T23:59:59.123Z."""
-    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc) if seconds is not None else \
-        dt.datetime.now(dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds is not None else dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def json_log_line(fields: dict[str, Any]) -> str:
     """One JSON log line: `ts`, `level`, `event`, `message` first, then the rest; never a raw
     control character or bidi override (escaped as \\uXXXX)."""
-    record = {"ts": fields.get("ts") or timestamp(), "level": fields.get("level", "info"),
-              "event": fields.get("event") or "log", "message": str(fields.get("message", ""))}
+    record = {
+        "ts": fields.get("ts") or timestamp(),
+        "level": fields.get("level", "info"),
+        "event": fields.get("event") or "log",
+        "message": str(fields.get("message", "")),
+    }
     record.update({k: v for k, v in fields.items() if k not in record and v is not None})
     return json_text(record, separators=(",", ":"))
 

@@ -6,10 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvester_cli import errors, settings as settings_mod
-from harvester_cli.settings import redact_url
+from harvester_cli import errors
+from harvester_cli import settings as settings_mod
 from harvester_cli.runtime import reaper
 from harvester_cli.runtime import slots as slots_mod
+from harvester_cli.settings import redact_url
 from harvester_cli.store import config as config_store
 from harvester_cli.store import engine as engine_mod
 from harvester_cli.store import schema
@@ -60,7 +61,7 @@ class Context:
             reaper.reap(store, self.settings(), self.slots())
         return self._store
 
-    def init_store(self) -> tuple[Store, "schema.UpgradeResult"]:
+    def init_store(self) -> tuple[Store, schema.UpgradeResult]:
         """`harvester init`: create the store at head or upgrade it, then open it as usual."""
         url = self.base_settings().database_url
         store = Store.open(url)
@@ -87,8 +88,9 @@ class Context:
     def state_dir(self) -> Path:
         """This host's state for this store (the lock files, the cached access token)."""
         store = self.store()
-        return slots_mod.lock_dir_for(self.settings(), engine_mod.sqlite_path(store.url),
-                                      engine_mod.default_state_dir())
+        return slots_mod.lock_dir_for(
+            self.settings(), engine_mod.sqlite_path(store.url), engine_mod.default_state_dir()
+        )
 
     def secrets(self) -> list[str]:
         try:

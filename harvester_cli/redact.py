@@ -23,7 +23,7 @@ import html
 import json
 import re
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import quote, quote_plus, unquote
 
 REDACTED = "********"
@@ -43,14 +43,18 @@ _compiled_for: tuple[str, ...] = ()
 # names whose value is a credential: anything ending in secret/token/password/signature/credential,
 # the usual key names (api_key, client_key, ...; never a bare `*_key` such as item_key), and in
 # query strings and form bodies also the bare `key`, `sig` and `pwd`
-_CREDENTIAL_NAME = (r"(?:[\w.-]*[_.-])?(?:secret|access_token|refresh_token|token|password|passwd|signature|"
-                    r"credentials?|(?:x[_-])?api[_-]?key|(?:client|access|secret|private|subscription)[_-]?key)")
+_CREDENTIAL_NAME = (
+    r"(?:[\w.-]*[_.-])?(?:secret|access_token|refresh_token|token|password|passwd|signature|"
+    r"credentials?|(?:x[_-])?api[_-]?key|(?:client|access|secret|private|subscription)[_-]?key)"
+)
 # scheme://user:password@  - the password runs to the last '@' of the URL-like token
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@:\"'<>]*):([^\s\"'<>]*)@")
 # name=value in a query string, a form body or a log line (the value possibly quoted); the bare
 # `key`, `sig` and `pwd` only as a parameter of a query string or form body (after ? & ;)
-_PARAM = re.compile(r"(?i)(?:(?<![\w.-])|(?<=[?&;]))(" + _CREDENTIAL_NAME + r"=['\"]?|(?<=[?&;])(?:key|sig|pwd)=)"
-                    r"([^&\s\"'<>#]+)")
+_PARAM = re.compile(
+    r"(?i)(?:(?<![\w.-])|(?<=[?&;]))(" + _CREDENTIAL_NAME + r"=['\"]?|(?<=[?&;])(?:key|sig|pwd)=)"
+    r"([^&\s\"'<>#]+)"
+)
 # "name": "value" in JSON
 _JSON_MEMBER = re.compile(r"(?i)(\"" + _CREDENTIAL_NAME + r"\"\s*:\s*\")((?:[^\"\\]|\\.)+)(\")")
 _BEARER = re.compile(r"(?i)\b(bearer(?:\s+|%20|\+))([A-Za-z0-9._~+/=-]{8,})")
@@ -59,13 +63,24 @@ _ACCESS_TOKEN = re.compile(r"(?i)(?<![a-z])(?:clt|act|rft)\.[A-Za-z0-9._~+/=!*-]
 
 def forms(secret: str) -> set[str]:
     """The ways a secret can be written back to us."""
-    found = {secret, secret.casefold(), html.escape(secret), repr(secret)[1:-1], json.dumps(secret)[1:-1],
-             json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1].replace("/", "\\/")}
+    found = {
+        secret,
+        secret.casefold(),
+        html.escape(secret),
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+    }
     # a byte that was not UTF-8 (a lone surrogate from argv or environ) is sent as that byte
     for errors in ("strict", "surrogateescape"):
         try:
-            encoded = {quote(secret, safe="", errors=errors), quote(secret, errors=errors),
-                       quote_plus(secret, errors=errors), quote_plus(secret, safe="", errors=errors)}
+            encoded = {
+                quote(secret, safe="", errors=errors),
+                quote(secret, errors=errors),
+                quote_plus(secret, errors=errors),
+                quote_plus(secret, safe="", errors=errors),
+            }
         except UnicodeEncodeError:
             continue
         # a server that URL-encodes the (URL-encoded) form body it received, or JSON-escapes it
@@ -149,8 +164,10 @@ def _pattern(extra: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern] | None:
             _compiled, _compiled_for = None, values
             return None
         starts = {form[:n] for form in every for n in range(MIN_FRAGMENT_LENGTH, len(form))}
-        _compiled = (re.compile(_alternation(every), re.IGNORECASE),
-                     re.compile(f"(?:{_alternation(starts) or '(?!)'}){_CUT}", re.IGNORECASE))
+        _compiled = (
+            re.compile(_alternation(every), re.IGNORECASE),
+            re.compile(f"(?:{_alternation(starts) or '(?!)'}){_CUT}", re.IGNORECASE),
+        )
         _compiled_for = values
         return _compiled
 

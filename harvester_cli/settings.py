@@ -11,9 +11,10 @@ import io
 import ipaddress
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from harvester_cli import errors, redact
@@ -99,9 +100,9 @@ def _database_url(raw: str) -> str:
             "or postgresql+psycopg://user@host:5432/dbname"
         )
     if value.startswith("postgres://"):
-        value = "postgresql+psycopg://" + value[len("postgres://"):]
+        value = "postgresql+psycopg://" + value[len("postgres://") :]
     elif value.startswith("postgresql://"):
-        value = "postgresql+psycopg://" + value[len("postgresql://"):]
+        value = "postgresql+psycopg://" + value[len("postgresql://") :]
     return value
 
 
@@ -144,36 +145,77 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("HARVESTER_DATABASE_URL", "sqlite:///harvester.db", _database_url,
-            "SQLAlchemy URL of the store", runtime=False),
+    Setting(
+        "HARVESTER_DATABASE_URL", "sqlite:///harvester.db", _database_url, "SQLAlchemy URL of the store", runtime=False
+    ),
     Setting("HARVESTER_SOURCE", None, _choice(SOURCES), "data source: tiktok, worker or files"),
     Setting("TIKTOK_CLIENT_KEY", None, _text, "Research API client key", secret=True, runtime=False),
     Setting("TIKTOK_CLIENT_SECRET", None, _text, "Research API client secret", secret=True, runtime=False),
-    Setting("TIKTOK_API_BASE_URL", "https://open.tiktokapis.com", _http_url,
-            "TikTok API base URL (receives the client key and secret)", runtime=False, endpoint=True),
-    Setting("HARVESTER_DISCOVERY_HASHTAGS", "ad,sponsored,paidpartnership,tiktokmademebuyit", _list,
-            "hashtags that make a video a discovery candidate"),
+    Setting(
+        "TIKTOK_API_BASE_URL",
+        "https://open.tiktokapis.com",
+        _http_url,
+        "TikTok API base URL (receives the client key and secret)",
+        runtime=False,
+        endpoint=True,
+    ),
+    Setting(
+        "HARVESTER_DISCOVERY_HASHTAGS",
+        "ad,sponsored,paidpartnership,tiktokmademebuyit",
+        _list,
+        "hashtags that make a video a discovery candidate",
+    ),
     Setting("HARVESTER_DISCOVERY_KEYWORDS", "", _list, "keywords that make a video a candidate"),
     Setting("HARVESTER_DISCOVERY_REGIONS", "", _countries, "region codes to restrict discovery to"),
     Setting("HARVESTER_DISCOVERY_DAYS", "7", _int(1, 365), "look-back window of discovery, days"),
-    Setting("HARVESTER_COMMERCIAL_COUNTRIES", "", _countries,
-            "EEA countries for Commercial Content API paid-partnership discovery"),
+    Setting(
+        "HARVESTER_COMMERCIAL_COUNTRIES",
+        "",
+        _countries,
+        "EEA countries for Commercial Content API paid-partnership discovery",
+    ),
     Setting("HARVESTER_DAILY_REQUEST_BUDGET", "1000", _int(0), "API requests per UTC day across all runs"),
-    Setting("HARVESTER_DISCOVERY_SETTLE_HOURS", "48", _int(0, 24 * 30),
-            "a day is scanned once more this long after it ended (the API indexes videos late)"),
-    Setting("HARVESTER_DISCOVERY_BUDGET_PERCENT", "25", _float(0, 100),
-            "share of the daily budget discovery may spend while videos wait to be harvested"),
-    Setting("HARVESTER_HARVEST_ORDER", "yield", _choice(HARVEST_ORDERS),
-            "harvest queue order: yield (most expected new comments, then newest) or fifo"),
-    Setting("HARVESTER_EMPTY_VIDEO_DAYS", "7", _int(1, 3650),
-            "a queued video that reported 0 comments is finished as empty this many days after it was posted"),
-    Setting("WORKER_WEBHOOK_URL", None, _http_url, "base URL of the worker service (receives the API key)",
-            runtime=False, endpoint=True),
+    Setting(
+        "HARVESTER_DISCOVERY_SETTLE_HOURS",
+        "48",
+        _int(0, 24 * 30),
+        "a day is scanned once more this long after it ended (the API indexes videos late)",
+    ),
+    Setting(
+        "HARVESTER_DISCOVERY_BUDGET_PERCENT",
+        "25",
+        _float(0, 100),
+        "share of the daily budget discovery may spend while videos wait to be harvested",
+    ),
+    Setting(
+        "HARVESTER_HARVEST_ORDER",
+        "yield",
+        _choice(HARVEST_ORDERS),
+        "harvest queue order: yield (most expected new comments, then newest) or fifo",
+    ),
+    Setting(
+        "HARVESTER_EMPTY_VIDEO_DAYS",
+        "7",
+        _int(1, 3650),
+        "a queued video that reported 0 comments is finished as empty this many days after it was posted",
+    ),
+    Setting(
+        "WORKER_WEBHOOK_URL",
+        None,
+        _http_url,
+        "base URL of the worker service (receives the API key)",
+        runtime=False,
+        endpoint=True,
+    ),
     Setting("WORKER_API_KEY", None, _text, "bearer key of the worker service", secret=True, runtime=False),
     Setting("HARVESTER_FILES_DIR", None, _text, "directory with videos.jsonl and comments.jsonl"),
-    Setting("HARVESTER_FILES_COMPLETE_MARKER", None, _text,
-            "files source: a file name (e.g. _SUCCESS) that must exist in HARVESTER_FILES_DIR, newer than "
-            "the data files, before the dataset is read"),
+    Setting(
+        "HARVESTER_FILES_COMPLETE_MARKER",
+        None,
+        _text,
+        "files source: a file name (e.g. _SUCCESS) that must exist in HARVESTER_FILES_DIR, newer than "
+        "the data files, before the dataset is read",
+    ),
     Setting("MAX_CONCURRENT_DISCOVERY_JOBS", "5", _int(1, 1000), "discovery runs at once"),
     Setting("MAX_CONCURRENT_HARVESTING_JOBS", "10", _int(1, 1000), "harvesting runs at once"),
     Setting("MAX_CONCURRENT_EXTRACTION_JOBS", "50", _int(1, 1000), "extraction runs at once"),
@@ -184,29 +226,59 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EXTRACTION_JOB_TIMEOUT_MINUTES", "60", _int(1, 10080), "extraction deadline, minutes"),
     Setting("HEALTH_JOB_TIMEOUT_MINUTES", "5", _int(1, 10080), "health deadline, minutes"),
     Setting("CLEANUP_JOB_TIMEOUT_MINUTES", "120", _int(1, 10080), "cleanup deadline, minutes"),
-    Setting("HARVESTER_LOCK_BACKEND", "file", _choice(LOCK_BACKENDS),
-            "concurrency slots: file (one host) or postgres (advisory locks, many hosts)", runtime=False),
+    Setting(
+        "HARVESTER_LOCK_BACKEND",
+        "file",
+        _choice(LOCK_BACKENDS),
+        "concurrency slots: file (one host) or postgres (advisory locks, many hosts)",
+        runtime=False,
+    ),
     Setting("HARVESTER_LOCK_DIR", None, _text, "directory of the file-lock slots", runtime=False),
-    Setting("HARVESTER_ALERT_WEBHOOK_URL", None, _http_url,
-            "Slack-compatible webhook for health --notify", secret=True, runtime=False, endpoint=True),
-    Setting("HARVESTER_DIGEST_WEBHOOK_URL", None, _http_url,
-            "Slack-compatible webhook for digest --notify (else HARVESTER_ALERT_WEBHOOK_URL)", secret=True,
-            runtime=False, endpoint=True),
+    Setting(
+        "HARVESTER_ALERT_WEBHOOK_URL",
+        None,
+        _http_url,
+        "Slack-compatible webhook for health --notify",
+        secret=True,
+        runtime=False,
+        endpoint=True,
+    ),
+    Setting(
+        "HARVESTER_DIGEST_WEBHOOK_URL",
+        None,
+        _http_url,
+        "Slack-compatible webhook for digest --notify (else HARVESTER_ALERT_WEBHOOK_URL)",
+        secret=True,
+        runtime=False,
+        endpoint=True,
+    ),
     Setting("HARVESTER_RETRY_ATTEMPTS", "3", _int(1, 20), "attempts per request before giving up"),
     Setting("HARVESTER_RETRY_MAX_WAIT_SECONDS", "30", _float(0, 3600), "longest wait between attempts"),
     Setting("HARVESTER_HTTP_TIMEOUT_SECONDS", "30", _float(0.1, 600), "timeout of one HTTP request"),
-    Setting("HARVESTER_MAX_RESPONSE_BYTES", "10000000", _int(1000, 1_000_000_000),
-            "largest HTTP answer body read, bytes (a larger one fails the request, unread)"),
+    Setting(
+        "HARVESTER_MAX_RESPONSE_BYTES",
+        "10000000",
+        _int(1000, 1_000_000_000),
+        "largest HTTP answer body read, bytes (a larger one fails the request, unread)",
+    ),
     Setting("HARVESTER_FETCH_CONCURRENCY", "8", _int(1, 64), "requests in flight inside one harvest run"),
     Setting("HARVESTER_HARVEST_BATCH_SIZE", "50", _int(1, 10000), "videos claimed at a time by harvest"),
     Setting("HARVESTER_EXTRACT_BATCH_SIZE", "2000", _int(1, 100000), "comments claimed at a time by extract"),
-    Setting("HARVESTER_EXTRACT_HELPERS", "1", _int(0, 16),
-            "helpers beside an extract run: processes that read and extract (SQLite), or threads with "
-            "their own connections that claim and write batches (PostgreSQL); 0: the run works alone"),
+    Setting(
+        "HARVESTER_EXTRACT_HELPERS",
+        "1",
+        _int(0, 16),
+        "helpers beside an extract run: processes that read and extract (SQLite), or threads with "
+        "their own connections that claim and write batches (PostgreSQL); 0: the run works alone",
+    ),
     Setting("HARVESTER_MAX_PAGES", "2", _int(1, 10), "comment pages per video"),
     Setting("HARVESTER_HEARTBEAT_SECONDS", "15", _int(1, 3600), "how often a run proves it is alive"),
-    Setting("HARVESTER_STALE_RUN_MINUTES", "5", _int(1, 10080),
-            "a running row whose heartbeat is older than this (and whose slot is free) is abandoned"),
+    Setting(
+        "HARVESTER_STALE_RUN_MINUTES",
+        "5",
+        _int(1, 10080),
+        "a running row whose heartbeat is older than this (and whose slot is free) is abandoned",
+    ),
     Setting("HARVESTER_RETENTION_DAYS", "90", _int(1, 36500), "days of data cleanup keeps"),
     Setting("HARVESTER_ALERT_DISCOVERY_MINUTES", "30", _int(1), "alert: no successful discovery for this long"),
     Setting("HARVESTER_ALERT_HARVESTING_MINUTES", "60", _int(1), "alert: no successful harvesting for this long"),
@@ -219,17 +291,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HARVESTER_ALERT_BUDGET_PERCENT", "90", _float(0, 100), "alert: this share of the daily budget spent"),
     # cron monitoring (healthchecks.io ping protocol): ping URLs carry the check's secret, so they
     # come from the environment or env file only and are redacted like every secret
-    Setting("HARVESTER_PING_URL", None, _http_url,
-            "cron-monitor ping URL for every job type (healthchecks.io protocol)", secret=True, runtime=False,
-            endpoint=True),
-    *(Setting(f"HARVESTER_PING_URL_{job.upper()}", None, _http_url,
-              f"cron-monitor ping URL for {job} runs (wins over HARVESTER_PING_URL)", secret=True, runtime=False,
-              endpoint=True)
-      for job in JOB_TYPES),
-    Setting("HARVESTER_PING_TIMEOUT_SECONDS", "5", _float(0.1, 60),
-            "longest a monitoring ping may delay a run, seconds"),
-    Setting("HARVESTER_LOG_FORMAT", "text", _choice(LOG_FORMATS),
-            "stderr log lines: text, or json (one object a line)", runtime=False),
+    Setting(
+        "HARVESTER_PING_URL",
+        None,
+        _http_url,
+        "cron-monitor ping URL for every job type (healthchecks.io protocol)",
+        secret=True,
+        runtime=False,
+        endpoint=True,
+    ),
+    *(
+        Setting(
+            f"HARVESTER_PING_URL_{job.upper()}",
+            None,
+            _http_url,
+            f"cron-monitor ping URL for {job} runs (wins over HARVESTER_PING_URL)",
+            secret=True,
+            runtime=False,
+            endpoint=True,
+        )
+        for job in JOB_TYPES
+    ),
+    Setting(
+        "HARVESTER_PING_TIMEOUT_SECONDS", "5", _float(0.1, 60), "longest a monitoring ping may delay a run, seconds"
+    ),
+    Setting(
+        "HARVESTER_LOG_FORMAT",
+        "text",
+        _choice(LOG_FORMATS),
+        "stderr log lines: text, or json (one object a line)",
+        runtime=False,
+    ),
 )
 
 BY_ENV = {s.env: s for s in SETTINGS}
@@ -269,16 +361,13 @@ def find_setting(name: str) -> Setting:
     """Look a setting up by env name or system_config key (case-insensitive)."""
     setting = BY_KEY.get(name.strip().lower())
     if setting is None:
-        raise errors.ConfigError(
-            f"unknown setting {name!r}; `harvester config list` shows every setting"
-        )
+        raise errors.ConfigError(f"unknown setting {name!r}; `harvester config list` shows every setting")
     return setting
 
 
 def parse_value(setting: Setting, raw: str, origin: str) -> Any:
     if _SURROGATES.search(raw):  # a byte that is not UTF-8 (argv and environ decode it as a surrogate)
-        raise errors.ConfigError(f"invalid {setting.env} (from {origin}): not valid UTF-8; "
-                                 "write the value in UTF-8")
+        raise errors.ConfigError(f"invalid {setting.env} (from {origin}): not valid UTF-8; write the value in UTF-8")
     try:
         return setting.parse(raw)
     except ValueError as exc:
@@ -288,9 +377,7 @@ def parse_value(setting: Setting, raw: str, origin: str) -> Any:
             for text in sorted({raw, raw.strip(), redact_url(raw.strip())}, key=len, reverse=True):
                 if text:
                     reason = reason.replace(text, REDACTED)
-        raise errors.ConfigError(
-            f"invalid {setting.env}={shown!r} (from {origin}): {reason}"
-        ) from None
+        raise errors.ConfigError(f"invalid {setting.env}={shown!r} (from {origin}): {reason}") from None
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -314,12 +401,15 @@ def check_endpoint(setting: Setting, value: Any, origin: str, environ: Mapping[s
 def override_refusal(setting: Setting) -> str | None:
     """Why `config set` (and a `system_config` row) may not set this setting; None if it may."""
     if setting.secret:
-        return (f"{setting.env} is a secret and is never stored in the database; "
-                "set it in the environment or the env file")
+        return (
+            f"{setting.env} is a secret and is never stored in the database; set it in the environment or the env file"
+        )
     if setting.endpoint:
-        return (f"{setting.env} receives credentials, so it comes from the environment or the env file only, "
-                "never from the database (anyone who can write the database could redirect the credentials); "
-                "set it there")
+        return (
+            f"{setting.env} receives credentials, so it comes from the environment or the env file only, "
+            "never from the database (anyone who can write the database could redirect the credentials); "
+            "set it there"
+        )
     if not setting.runtime:
         return f"{setting.env} is read at start-up only; set it in the environment or the env file"
     return None
@@ -359,7 +449,7 @@ class Settings:
     def timeout_minutes(self, job_type: str) -> int:
         return self[f"{job_type.upper()}_JOB_TIMEOUT_MINUTES"]
 
-    def with_overrides(self, rows: Mapping[str, str]) -> "Settings":
+    def with_overrides(self, rows: Mapping[str, str]) -> Settings:
         """Apply `system_config` rows (unless a command-line option already set the value)."""
         values = dict(self.values)
         ignored = dict(self.ignored)
@@ -376,7 +466,7 @@ class Settings:
             values[setting.env] = Value(parse_value(setting, raw, f"system_config key {key}"), "system_config")
         return Settings(values, self.env_file, ignored)
 
-    def with_option(self, env: str, raw: Any) -> "Settings":
+    def with_option(self, env: str, raw: Any) -> Settings:
         setting = BY_ENV[env]
         if isinstance(raw, str):
             redact.register_url(raw, whole=setting.secret)  # before validation: never echoed
@@ -433,9 +523,7 @@ def read_env_file(path: Path) -> dict[str, str]:
         if not stripped or stripped.startswith("#"):
             continue
         if not re.match(r"^(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=", stripped):
-            raise errors.ConfigError(
-                f"{path}:{number}: not a KEY=value line; fix or remove it"
-            )
+            raise errors.ConfigError(f"{path}:{number}: not a KEY=value line; fix or remove it")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -494,9 +582,13 @@ class Problem:
     message: str
 
 
-def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = None, *,
-             options: Mapping[str, str] | None = None,
-             overrides: Mapping[str, str] | None = None) -> tuple[Settings, list[Problem]]:
+def validate(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = None,
+    *,
+    options: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> tuple[Settings, list[Problem]]:
     """Every setting validated on its own, from every place it is given (`harvester check`).
 
     Unlike `load`, nothing raises: each bad value (environment, env file, `system_config`
@@ -540,8 +632,14 @@ def validate(environ: Mapping[str, str] | None = None, env_file: Path | None = N
             if chosen is None:
                 if origin == "command-line option":
                     _note_option(setting.env, raw, value)
-                chosen = Value(value, "option" if origin == "command-line option" else
-                               "system_config" if origin.startswith("system_config") else origin)
+                chosen = Value(
+                    value,
+                    "option"
+                    if origin == "command-line option"
+                    else "system_config"
+                    if origin.startswith("system_config")
+                    else origin,
+                )
         if chosen is None:
             chosen = Value(None if setting.default is None else setting.parse(setting.default), "default")
         values[setting.env] = chosen

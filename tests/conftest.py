@@ -49,8 +49,9 @@ def db_url(request, tmp_path):
     import sqlalchemy as sa
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                             if PG_URL.startswith("postgresql://") else PG_URL)
+    admin = sa.create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    )
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
@@ -124,8 +125,14 @@ def proc_env(db_url, tmp_path):
     """Environment for separate `harvester` processes."""
     init_store(db_url)
     env = {k: v for k, v in os.environ.items() if not _is_ours(k)}
-    env.update({"HARVESTER_DATABASE_URL": db_url, "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
-                "PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+    env.update(
+        {
+            "HARVESTER_DATABASE_URL": db_url,
+            "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
+            "PYTHONPATH": str(ROOT),
+            "NO_COLOR": "1",
+        }
+    )
     return env
 
 
@@ -133,8 +140,9 @@ def proc_env(db_url, tmp_path):
 def run_proc(proc_env):
     def run(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):
         merged = dict(proc_env, **(env or {}))
-        return subprocess.run(harvester_cmd() + list(args), env=merged, capture_output=True, text=True,
-                              timeout=timeout, input=input)
+        return subprocess.run(
+            harvester_cmd() + list(args), env=merged, capture_output=True, text=True, timeout=timeout, input=input
+        )
 
     return run
 
@@ -163,5 +171,6 @@ def pytest_terminal_summary(terminalreporter):
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
         terminalreporter.write_line(f"{count} skipped: {reason}")
-    terminalreporter.write_line(f"PostgreSQL tests passed: {_pg_passed}"
-                                + ("" if PG_URL else " (HARVESTER_TEST_DATABASE_URL not set)"))
+    terminalreporter.write_line(
+        f"PostgreSQL tests passed: {_pg_passed}" + ("" if PG_URL else " (HARVESTER_TEST_DATABASE_URL not set)")
+    )

@@ -2,6 +2,7 @@
 and sanity-check every label against the Public Suffix List bundled with tldextract.
 
 This script does not use the extractor under test."""
+
 import json
 import re
 import sys
@@ -108,8 +109,10 @@ def main() -> None:
     print(f"wrote {total} rows to {out}; {with_d} ({with_d / total:.1%}) with domains; {bad} problems")
     for lang, _ in sets:
         rs = [r for r in ordered if r["lang"] == lang]
-        print(f"  {lang}: {len(rs)} rows, {sum(1 for r in rs if r['domains'])} with domains, "
-              f"{sum(len(r['domains']) for r in rs)} domain labels")
+        print(
+            f"  {lang}: {len(rs)} rows, {sum(1 for r in rs if r['domains'])} with domains, "
+            f"{sum(len(r['domains']) for r in rs)} domain labels"
+        )
 
 
 if __name__ == "__main__":

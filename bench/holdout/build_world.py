@@ -6,6 +6,7 @@ languages.
     .venv/bin/python bench/holdout/build_world.py
 
 This script does not use the extractor under test."""
+
 import json
 import re
 import sys
@@ -62,8 +63,10 @@ def main() -> int:
             rec = {"id": f"w-{n:04d}", "lang": r["lang"], "text": r["text"], "domains": r["domains"]}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with_d = sum(1 for r in rows if r["domains"])
-    print(f"wrote {len(rows)} rows to {out}; {with_d} ({with_d / len(rows):.1%}) with domains, "
-          f"{sum(len(r['domains']) for r in rows)} gold pairs; {bad} problems")
+    print(
+        f"wrote {len(rows)} rows to {out}; {with_d} ({with_d / len(rows):.1%}) with domains, "
+        f"{sum(len(r['domains']) for r in rows)} gold pairs; {bad} problems"
+    )
     return 1 if bad else 0
 
 

@@ -30,7 +30,7 @@ DE = [
     ("Schweizer hier: galaxus.ch und digitec.ch haben es", ["digitec.ch", "galaxus.ch"]),
     ("zalando.ch ist leider teurer als .de", ["zalando.ch"]),
     ("kauft nicht bei angebote-de.shop, das ist fake!!!", ["angebote-de.shop"]),
-    ("Die Website ist „glowbox.de\", steht auch unten im Video", ["glowbox.de"]),
+    ('Die Website ist „glowbox.de", steht auch unten im Video', ["glowbox.de"]),
     ("https://www.google.de/url?q=https://fakeshop.de/x komischer Werbelink", ["google.de"]),
     ("hab's auf otto.de#werbung gesehen lol", ["otto.de"]),
     ("Support ist service@snocks.com aber bestellt wird über snocks.com", ["snocks.com"]),

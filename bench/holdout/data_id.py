@@ -31,7 +31,7 @@ ID = [
     ("tokopedia.com#racuntokped 😂", ["tokopedia.com"]),
     ("🔥shopee.co.id🔥 ada gratis ongkir xtra", ["shopee.co.id"]),
     ("bit.ly/diskonglow kak, buruan", ["bit.ly"]),
-    ("website resminya \"msglowbeauty.com\" kak", ["msglowbeauty.com"]),
+    ('website resminya "msglowbeauty.com" kak', ["msglowbeauty.com"]),
     ("kak ini https://vt.tiktok.com/ZSabc123/ sama ga?", ["tiktok.com"]),
     ("di TOKOPEDIA.COM ada yg 35rb", ["tokopedia.com"]),
     ("beli di tokopedia.com atau shopee.co.id sama aja", ["shopee.co.id", "tokopedia.com"]),

@@ -5,6 +5,7 @@ Usage: .venv/bin/python bench/holdout/score.py [--file holdout.jsonl] [--harvest
 Micro precision / recall / F1 over (id, domain) pairs, overall and per language, followed by
 every false positive and false negative with its comment text. Domains are compared exactly
 (the contract stores lowercase Unicode registrable domains)."""
+
 from __future__ import annotations
 
 import argparse
@@ -77,9 +78,27 @@ def main() -> int:
             c[1] += len(pred - gold)
             c[2] += len(gold - pred)
         for d in sorted(pred - gold):
-            fps.append({"id": r["id"], "lang": r["lang"], "domain": d, "gold": sorted(gold), "pred": sorted(pred), "text": r["text"]})
+            fps.append(
+                {
+                    "id": r["id"],
+                    "lang": r["lang"],
+                    "domain": d,
+                    "gold": sorted(gold),
+                    "pred": sorted(pred),
+                    "text": r["text"],
+                }
+            )
         for d in sorted(gold - pred):
-            fns.append({"id": r["id"], "lang": r["lang"], "domain": d, "gold": sorted(gold), "pred": sorted(pred), "text": r["text"]})
+            fns.append(
+                {
+                    "id": r["id"],
+                    "lang": r["lang"],
+                    "domain": d,
+                    "gold": sorted(gold),
+                    "pred": sorted(pred),
+                    "text": r["text"],
+                }
+            )
 
     langs = ["all"] + sorted({r["lang"] for r in rows})
     metrics = {k: prf(*counts[k]) for k in langs}
@@ -87,7 +106,9 @@ def main() -> int:
     print(f"{'lang':<5} {'TP':>4} {'FP':>4} {'FN':>4} {'P':>7} {'R':>7} {'F1':>7}")
     for k in langs:
         m = metrics[k]
-        print(f"{k:<5} {m['tp']:>4} {m['fp']:>4} {m['fn']:>4} {m['precision']:>7.3f} {m['recall']:>7.3f} {m['f1']:>7.3f}")
+        print(
+            f"{k:<5} {m['tp']:>4} {m['fp']:>4} {m['fn']:>4} {m['precision']:>7.3f} {m['recall']:>7.3f} {m['f1']:>7.3f}"
+        )
 
     print(f"\nFALSE POSITIVES ({len(fps)})")
     for x in fps:
@@ -97,9 +118,20 @@ def main() -> int:
         print(f"  {x['id']} [{x['lang']}] -{x['domain']}  gold={x['gold']}  pred={x['pred']}\n      {x['text']}")
 
     if args.json:
-        Path(args.json).write_text(json.dumps({"metrics": metrics, "false_positives": fps, "false_negatives": fns,
-                                               "harvester_rc": rc, "harvester_stderr": stderr},
-                                              ensure_ascii=False, indent=2), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "metrics": metrics,
+                    "false_positives": fps,
+                    "false_negatives": fns,
+                    "harvester_rc": rc,
+                    "harvester_stderr": stderr,
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -39,8 +39,12 @@ def _time(record: dict | None) -> int | None:
 
 def newest(src: Path) -> int:
     """The latest create_time of any video or comment in SRC."""
-    times = [t for name in FILES for line in (src / name).read_text(encoding="utf-8").splitlines()
-             if (t := _time(_parse(line))) is not None]
+    times = [
+        t
+        for name in FILES
+        for line in (src / name).read_text(encoding="utf-8").splitlines()
+        if (t := _time(_parse(line))) is not None
+    ]
     if not times:
         raise SystemExit(f"rebase: no create_time in {src}/{{{','.join(FILES)}}}")
     return max(times)
@@ -48,13 +52,13 @@ def newest(src: Path) -> int:
 
 def shift_for(latest: int, today: dt.date) -> int:
     """Whole days, in seconds, that move `latest` to the day before `today` (UTC)."""
-    latest_day = dt.datetime.fromtimestamp(latest, dt.timezone.utc).date()
+    latest_day = dt.datetime.fromtimestamp(latest, dt.UTC).date()
     return ((today - dt.timedelta(days=1)) - latest_day).days * DAY
 
 
 def rebase(src: Path, dest: Path, today: dt.date | None = None) -> int:
     """Write the shifted copy; returns the shift in seconds."""
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     shift = shift_for(newest(src), today)
     dest.mkdir(parents=True, exist_ok=True)
     for name in FILES:
@@ -70,18 +74,22 @@ def rebase(src: Path, dest: Path, today: dt.date | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     p.add_argument("src", type=Path, help="the dataset (a directory with videos.jsonl and comments.jsonl)")
     p.add_argument("dest", type=Path, help="where the shifted copy goes (created)")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                   help="the date taken as today, YYYY-MM-DD (default: today, UTC)")
+    p.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the date taken as today, YYYY-MM-DD (default: today, UTC)",
+    )
     args = p.parse_args(argv)
     if args.src.resolve() == args.dest.resolve():
         p.error("DEST must not be SRC: the bundled sample is never rewritten")
     shift = rebase(args.src, args.dest, args.today)
-    print(f"sample copied to {args.dest} with its dates moved {shift // DAY:+d} days "
-          "(the newest is yesterday, UTC)")
+    print(f"sample copied to {args.dest} with its dates moved {shift // DAY:+d} days (the newest is yesterday, UTC)")
     return 0
 
 

@@ -6,8 +6,25 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from harvester_cli.commands import (budget, check, cleanup, config, dlq, domains, health, init, jobs, kill_switch, logs, pipeline, scan, watch)
-    from harvester_cli.commands import digest, links, metrics
+    from harvester_cli.commands import (
+        budget,
+        check,
+        cleanup,
+        config,
+        digest,
+        dlq,
+        domains,
+        health,
+        init,
+        jobs,
+        kill_switch,
+        links,
+        logs,
+        metrics,
+        pipeline,
+        scan,
+        watch,
+    )
 
     init.register(app)
     pipeline.register(app)

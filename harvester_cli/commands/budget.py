@@ -29,22 +29,37 @@ def register(app: typer.Typer) -> None:
         share = data["discovery_share"]
         rows = [
             ["budget (UTC day)", f"{data['used']} of {data['budget']} used on {data['day']}, {data['left']} left"],
-            ["discovery", f"{data['by_job_type']['discovery']} requests (share {share['requests']}, "
-                          f"{share['percent']:g}%, " + ("in force: " + str(share["videos_waiting"]) + " videos wait)"
-                                                         if share["in_force"] else "not in force: queue empty)")],
+            [
+                "discovery",
+                f"{data['by_job_type']['discovery']} requests (share {share['requests']}, "
+                f"{share['percent']:g}%, "
+                + (
+                    "in force: " + str(share["videos_waiting"]) + " videos wait)"
+                    if share["in_force"]
+                    else "not in force: queue empty)"
+                ),
+            ],
             ["harvesting", f"{data['by_job_type']['harvesting']} requests"],
-            ["pace", f"{data['pace']['requests_per_hour']} requests/h; {data['pace']['state']}"
-                     + (f" at {data['pace']['runs_out_at']}" if data["pace"]["runs_out_at"] else "")],
+            [
+                "pace",
+                f"{data['pace']['requests_per_hour']} requests/h; {data['pace']['state']}"
+                + (f" at {data['pace']['runs_out_at']}" if data["pace"]["runs_out_at"] else ""),
+            ],
             ["new videos / discovery request", _value(data["yield"]["new_videos_per_discovery_request"])],
             ["comments / comment request", _value(data["yield"]["comments_per_comment_request"])],
             ["new domains / 100 requests", _value(data["yield"]["new_domains_per_100_requests"])],
         ]
         ledger = data["ledger"]
         if ledger:
-            rows += [["ledger", f"{ledger['window_days']} days x {ledger['queries']} queries: {ledger['settled']} settled, "
-                                f"{ledger['complete']} complete (re-scan after settling), {ledger['partial']} partial, "
-                                f"{ledger['pending']} pending"],
-                     ["next scan due", ledger["next_due_at"] or "never"]]
+            rows += [
+                [
+                    "ledger",
+                    f"{ledger['window_days']} days x {ledger['queries']} queries: {ledger['settled']} settled, "
+                    f"{ledger['complete']} complete (re-scan after settling), {ledger['partial']} partial, "
+                    f"{ledger['pending']} pending",
+                ],
+                ["next scan due", ledger["next_due_at"] or "never"],
+            ]
         else:
             rows.append(["ledger", "none (only the tiktok source scans by day)"])
         console.show(console.table("API budget", ["", "today"], rows))

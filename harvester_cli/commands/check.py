@@ -29,10 +29,13 @@ def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
         ctx: typer.Context,
-        offline: Annotated[bool, typer.Option(
-            "--offline", help="Skip the network: no token request, worker request, webhook or ping host.")] = False,
-        send_test: Annotated[bool, typer.Option(
-            "--send-test", help="Post a test message (clearly marked as one) to the alert webhook.")] = False,
+        offline: Annotated[
+            bool,
+            typer.Option("--offline", help="Skip the network: no token request, worker request, webhook or ping host."),
+        ] = False,
+        send_test: Annotated[
+            bool, typer.Option("--send-test", help="Post a test message (clearly marked as one) to the alert webhook.")
+        ] = False,
     ) -> None:
         """Preflight: every setting (with the origin of each bad one), the store's schema, the
         lock directory, the source (a TikTok token request only, never quota), the webhook and
@@ -50,8 +53,9 @@ def register(app: typer.Typer) -> None:
         except errors.HarvesterError:  # the report names every bad setting; without the settings
             # the log scrubber knows no secret, so no request line (a webhook URL) is logged
             logging.getLogger("httpx").setLevel(logging.WARNING)
-        report = check_service.run(os.environ, c.env_file, database_url=c.database_url,
-                                   offline=offline, send_test=send_test)
+        report = check_service.run(
+            os.environ, c.env_file, database_url=c.database_url, offline=offline, send_test=send_test
+        )
         if c.json:
             console.print_json(report.as_json())
         elif not c.quiet or not report.ok:

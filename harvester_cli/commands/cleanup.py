@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import context, finish, int_parser, job_context, run
+from harvester_cli.commands.common import finish, int_parser, job_context, run
 from harvester_cli.services import cleanup as cleanup_service
 
 
@@ -13,12 +13,20 @@ def register(app: typer.Typer) -> None:
     @app.command("cleanup")
     def cleanup(
         ctx: typer.Context,
-        days: Annotated[Optional[int], typer.Option(
-            "--days", parser=int_parser("--days", 1, 36600), metavar="DAYS",
-            help="Keep this many days, counted back from now (default: "
-            "harvester_retention_days, 90); see above for what a row's age is measured from.",
-            show_default=False)] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would go, per table; delete nothing.")] = False,
+        days: Annotated[
+            int | None,
+            typer.Option(
+                "--days",
+                parser=int_parser("--days", 1, 36600),
+                metavar="DAYS",
+                help="Keep this many days, counted back from now (default: "
+                "harvester_retention_days, 90); see above for what a row's age is measured from.",
+                show_default=False,
+            ),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Print what would go, per table; delete nothing.")
+        ] = False,
     ) -> None:
         """Retention cleanup in small batches; never removes pending dead-letter items, running runs or domains.
 
@@ -38,8 +46,13 @@ def register(app: typer.Typer) -> None:
             if c.json:
                 console.print_json({"dry_run": True, "days": keep, "cutoff": cutoff, "would_delete": counts})
             else:
-                console.show(console.table(f"cleanup --dry-run: rows older than {keep} days ({cutoff:%Y-%m-%d %H:%M} UTC)",
-                                           ["table", "would delete"], sorted(counts.items())))
+                console.show(
+                    console.table(
+                        f"cleanup --dry-run: rows older than {keep} days ({cutoff:%Y-%m-%d %H:%M} UTC)",
+                        ["table", "would delete"],
+                        sorted(counts.items()),
+                    )
+                )
             return
 
         def work(rc) -> str:

@@ -43,8 +43,10 @@ def finish(ctx: typer.Context, result: runner.RunResult, summary: str | None = N
     if c.json:
         console.print_json(result.as_json())
     elif not c.quiet or result.exit_code not in (errors.EXIT_OK,):
-        text = (f"{result.job_type} run {result.run_id}: {result.status} "
-                f"(ok {result.items_ok}, failed {result.items_failed}, {result.duration_seconds:.1f}s)")
+        text = (
+            f"{result.job_type} run {result.run_id}: {result.status} "
+            f"(ok {result.items_ok}, failed {result.items_failed}, {result.duration_seconds:.1f}s)"
+        )
         if summary:
             text += f" {summary}"
         if result.message:

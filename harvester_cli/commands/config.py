@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from harvester_cli import console, errors, settings as settings_mod
+from harvester_cli import console, errors
+from harvester_cli import settings as settings_mod
 from harvester_cli.commands.common import context, who
 from harvester_cli.services import config as config_service
 
-app = typer.Typer(help="Runtime configuration: effective values, where each comes from, overrides.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Runtime configuration: effective values, where each comes from, overrides.", no_args_is_help=True
+)
 
 
 #: the longest value `config set` stores (system_config.value is text; nothing needs more)
@@ -26,14 +28,27 @@ def _with_ignored(settings, items: list[dict]) -> list[dict]:
 
 
 def _render(items: list[dict]) -> None:
-    console.show(console.table(None, ["key", "value", "origin", "description"],
-                               [[i["key"], i["value"], i["origin"] + ("; system_config row IGNORED"
-                                                                      if "ignored_system_config" in i else ""),
-                                 i["description"]] for i in items]))
+    console.show(
+        console.table(
+            None,
+            ["key", "value", "origin", "description"],
+            [
+                [
+                    i["key"],
+                    i["value"],
+                    i["origin"] + ("; system_config row IGNORED" if "ignored_system_config" in i else ""),
+                    i["description"],
+                ]
+                for i in items
+            ],
+        )
+    )
     for item in items:
         if "ignored_system_config" in item:
-            console.warn_line(f"system_config row {item['key']} is ignored: {item['ignored_system_config']}; "
-                              f"remove it with `harvester config unset {item['key']}`")
+            console.warn_line(
+                f"system_config row {item['key']} is ignored: {item['ignored_system_config']}; "
+                f"remove it with `harvester config unset {item['key']}`"
+            )
 
 
 @app.command("list")
@@ -66,7 +81,7 @@ def set_(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Setting key, e.g. max_concurrent_discovery_jobs.")],
     value: Annotated[str, typer.Argument(help="New value, validated like the environment.")],
-    description: Annotated[Optional[str], typer.Option("--description", help="Why it was changed.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="Why it was changed.")] = None,
 ) -> None:
     """Override a setting at runtime, without a redeploy (stored in system_config).
 
@@ -81,8 +96,9 @@ def set_(
     if refusal is not None:
         raise errors.ConfigError(refusal)
     if len(value) > MAX_VALUE_LENGTH:
-        raise errors.BadInput(f"the value for {setting.key} is {len(value)} characters long; "
-                              f"at most {MAX_VALUE_LENGTH}")
+        raise errors.BadInput(
+            f"the value for {setting.key} is {len(value)} characters long; at most {MAX_VALUE_LENGTH}"
+        )
     item = config_service.set_value(c.store(), c.settings(), key, value, description=description, by=who())
     if c.json:
         console.print_json(item)

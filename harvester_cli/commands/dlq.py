@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,9 +19,10 @@ LIST_KEYS = ("id", "job_type", "item_key", "status", "attempts", "error_type", "
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: Annotated[Optional[str], typer.Option("--status", help="pending, retrying, resolved or discarded.")] = None,
-    limit: Annotated[int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"),
-                                       help="Most recent items shown.")] = 100,
+    status: Annotated[str | None, typer.Option("--status", help="pending, retrying, resolved or discarded.")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"), help="Most recent items shown.")
+    ] = 100,
 ) -> None:
     """List dead-letter items, newest first."""
     c = context(ctx)
@@ -29,24 +30,38 @@ def list_(
     if c.json:
         console.print_json([{k: i[k] for k in LIST_KEYS} for i in items])
         return
-    console.show(console.table(None, ["id", "job type", "item", "status", "attempts", "error", "created (UTC)"],
-                               [[i["id"], i["job_type"], i["item_key"], i["status"], i["attempts"],
-                                 _error(i), i["created_at"]] for i in items],
-                               console.STATUS_STYLES))
+    console.show(
+        console.table(
+            None,
+            ["id", "job type", "item", "status", "attempts", "error", "created (UTC)"],
+            [
+                [i["id"], i["job_type"], i["item_key"], i["status"], i["attempts"], _error(i), i["created_at"]]
+                for i in items
+            ],
+            console.STATUS_STYLES,
+        )
+    )
 
 
 @app.command("show")
-def show(ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID", parser=_ID,
-                                                                     help="Dead-letter item id.")]) -> None:
+def show(
+    ctx: typer.Context, item_id: Annotated[int, typer.Argument(metavar="ID", parser=_ID, help="Dead-letter item id.")]
+) -> None:
     """One item with its error and replayable payload."""
     c = context(ctx)
     item = dlq_service.show(c.store(), item_id)
     if c.json:
         console.print_json(item)
         return
-    console.show(console.table(f"dead-letter item {item_id}", ["field", "value"],
-                               [[k, v] for k, v in item.items() if k != "payload"], console.STATUS_STYLES,
-                               text=["value"]))
+    console.show(
+        console.table(
+            f"dead-letter item {item_id}",
+            ["field", "value"],
+            [[k, v] for k, v in item.items() if k != "payload"],
+            console.STATUS_STYLES,
+            text=["value"],
+        )
+    )
     # The payload as indented JSON, one terminal line per JSON line (its strings keep their
     # escapes, so nothing in it reaches the terminal unescaped).
     console.line("payload (replayed by `harvester dlq retry`):")
@@ -61,8 +76,7 @@ def _error(item: dict) -> str:
 @app.command("retry")
 def retry(
     ctx: typer.Context,
-    item_ids: Annotated[Optional[List[int]], typer.Argument(metavar="ID...", parser=_ID,
-                                                            help="Items to replay.")] = None,
+    item_ids: Annotated[list[int] | None, typer.Argument(metavar="ID...", parser=_ID, help="Items to replay.")] = None,
     all_pending: Annotated[bool, typer.Option("--all", help="Replay every pending item.")] = False,
 ) -> None:
     """Run items again exactly as they failed; those that succeed are resolved.
@@ -85,15 +99,17 @@ def retry(
         console.print_json([r.as_json() for r in results])
     elif not c.quiet or code:
         for r in results:
-            console.line(f"replayed {r.job_type} run {r.run_id}: {r.status} (ok {r.items_ok}, failed {r.items_failed})"
-                         + (f" - {r.message}" if r.message else ""))
+            console.line(
+                f"replayed {r.job_type} run {r.run_id}: {r.status} (ok {r.items_ok}, failed {r.items_failed})"
+                + (f" - {r.message}" if r.message else "")
+            )
     raise typer.Exit(code)
 
 
 @app.command("discard")
 def discard(
     ctx: typer.Context,
-    item_ids: Annotated[List[int], typer.Argument(metavar="ID...", parser=_ID, help="Items to give up on.")],
+    item_ids: Annotated[list[int], typer.Argument(metavar="ID...", parser=_ID, help="Items to give up on.")],
 ) -> None:
     """Give up on pending items: they stop counting as pending and are never replayed.
 

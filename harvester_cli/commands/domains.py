@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -41,28 +41,63 @@ def register(app: typer.Typer) -> None:
     @app.command("domains")
     def domains(
         ctx: typer.Context,
-        since: Annotated[Optional[str], typer.Option("--since", metavar="DURATION",
-                                                     help="Only mentions this recent: 30m, 12h, 7d, 2w (with --new "
-                                                          "and --rising: the window, 7d unless given).",
-                                                     show_default=False)] = None,
-        top: Annotated[Optional[int], typer.Option("--top", metavar="N", parser=int_parser("--top"),
-                                                   help="The N most mentioned.", show_default=False)] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since",
+                metavar="DURATION",
+                help="Only mentions this recent: 30m, 12h, 7d, 2w (with --new "
+                "and --rising: the window, 7d unless given).",
+                show_default=False,
+            ),
+        ] = None,
+        top: Annotated[
+            int | None,
+            typer.Option(
+                "--top", metavar="N", parser=int_parser("--top"), help="The N most mentioned.", show_default=False
+            ),
+        ] = None,
         fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
-        video: Annotated[Optional[str], typer.Option(
-            "--video", metavar="ID", show_default=False,
-            help="Only this video's comments: mentions, first/last seen and the sample all come from them.")] = None,
-        category: Annotated[Optional[str], typer.Option(
-            "--category", metavar="|".join(CATEGORIES), show_default=False,
-            help="Only domains of this category (from the bundled list; subdomains of myshopify.com "
-                 "are store_platform).")] = None,
-        new: Annotated[bool, typer.Option(
-            "--new", help="Only domains first seen within --since (a comment written then).")] = False,
-        rising: Annotated[bool, typer.Option(
-            "--rising", help="Domains mentioned more within --since than in the window of the same length "
-                             "before it, by growth; both counts shown.")] = False,
-        min_mentions: Annotated[Optional[int], typer.Option(
-            "--min-mentions", metavar="N", parser=int_parser("--min-mentions"), show_default=False,
-            help=f"With --rising: at least N mentions in the window [{reports.MIN_MENTIONS}].")] = None,
+        video: Annotated[
+            str | None,
+            typer.Option(
+                "--video",
+                metavar="ID",
+                show_default=False,
+                help="Only this video's comments: mentions, first/last seen and the sample all come from them.",
+            ),
+        ] = None,
+        category: Annotated[
+            str | None,
+            typer.Option(
+                "--category",
+                metavar="|".join(CATEGORIES),
+                show_default=False,
+                help="Only domains of this category (from the bundled list; subdomains of myshopify.com "
+                "are store_platform).",
+            ),
+        ] = None,
+        new: Annotated[
+            bool, typer.Option("--new", help="Only domains first seen within --since (a comment written then).")
+        ] = False,
+        rising: Annotated[
+            bool,
+            typer.Option(
+                "--rising",
+                help="Domains mentioned more within --since than in the window of the same length "
+                "before it, by growth; both counts shown.",
+            ),
+        ] = False,
+        min_mentions: Annotated[
+            int | None,
+            typer.Option(
+                "--min-mentions",
+                metavar="N",
+                parser=int_parser("--min-mentions"),
+                show_default=False,
+                help=f"With --rising: at least N mentions in the window [{reports.MIN_MENTIONS}].",
+            ),
+        ] = None,
     ) -> None:
         """The harvested domains: comments mentioning each, distinct videos, first and last seen, category.
 
@@ -77,8 +112,10 @@ def register(app: typer.Typer) -> None:
         if new and rising:
             raise errors.BadInput("--new and --rising are two reports; give one of them")
         if video_id is not None and (new or rising):
-            raise errors.BadInput(f"--video cannot be combined with {'--new' if new else '--rising'}; "
-                                  "`domains --video ID` reports one video's domains")
+            raise errors.BadInput(
+                f"--video cannot be combined with {'--new' if new else '--rising'}; "
+                "`domains --video ID` reports one video's domains"
+            )
         if min_mentions is not None and not rising:
             raise errors.BadInput("--min-mentions applies to --rising only")
         as_json = c.json or fmt == "json"
@@ -88,33 +125,62 @@ def register(app: typer.Typer) -> None:
             store = c.store()
             now = store.now()
             if new:
-                rows = reports.new_domains(store, since=now - dt.timedelta(seconds=seconds), top=top,
-                                           category=category)
+                rows = reports.new_domains(store, since=now - dt.timedelta(seconds=seconds), top=top, category=category)
             else:
-                rows = reports.rising_domains(store, now=now, length=dt.timedelta(seconds=seconds), top=top,
-                                              min_mentions=min_mentions or reports.MIN_MENTIONS, category=category)
+                rows = reports.rising_domains(
+                    store,
+                    now=now,
+                    length=dt.timedelta(seconds=seconds),
+                    top=top,
+                    min_mentions=min_mentions or reports.MIN_MENTIONS,
+                    category=category,
+                )
             _render_window(rows, new=new, window=window, fmt="json" if as_json else fmt, category=category)
             return
         seconds = parse_duration(since, "--since") if since else None
         store = c.store()
         cutoff = store.now() - dt.timedelta(seconds=seconds) if seconds is not None else None
         rows = reports.domains(store, since=cutoff, top=top, video_id=video_id, category=category)
-        items = [{"domain": r["domain"], "mentions": r["mentions"], "videos": r["videos"],
-                  "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"]),
-                  "category": r["category"]} for r in rows]
+        items = [
+            {
+                "domain": r["domain"],
+                "mentions": r["mentions"],
+                "videos": r["videos"],
+                "first_seen": _iso(r["first_seen"]),
+                "last_seen": _iso(r["last_seen"]),
+                "category": r["category"],
+            }
+            for r in rows
+        ]
         if as_json:
             console.print_json(items)
         elif fmt == "csv":
             write_csv(items, ["domain", "mentions", "videos", "first_seen", "last_seen", "category"])
         else:
             samples = domains_store.samples(store, [i["domain"] for i in items], video_id=video_id)
-            title = (f"domains{' of video ' + str(video_id) if video_id is not None else ''}"
-                     f"{' in category ' + category if category else ''}"
-                     f"{' since ' + since if since else ''} ({len(items)})")
-            console.show(console.table(title, ["domain", "category", "mentions", "videos", "first seen", "last seen",
-                                               "sample comment"],
-                                       [[i["domain"], i["category"] or "", i["mentions"], i["videos"], i["first_seen"],
-                                         i["last_seen"], sample_text(samples.get(i["domain"]))] for i in items]))
+            title = (
+                f"domains{' of video ' + str(video_id) if video_id is not None else ''}"
+                f"{' in category ' + category if category else ''}"
+                f"{' since ' + since if since else ''} ({len(items)})"
+            )
+            console.show(
+                console.table(
+                    title,
+                    ["domain", "category", "mentions", "videos", "first seen", "last seen", "sample comment"],
+                    [
+                        [
+                            i["domain"],
+                            i["category"] or "",
+                            i["mentions"],
+                            i["videos"],
+                            i["first_seen"],
+                            i["last_seen"],
+                            sample_text(samples.get(i["domain"])),
+                        ]
+                        for i in items
+                    ],
+                )
+            )
 
 
 def _render_window(rows: list[dict[str, Any]], *, new: bool, window: str, fmt: str, category: str | None) -> None:
@@ -133,13 +199,26 @@ def _render_window(rows: list[dict[str, Any]], *, new: bool, window: str, fmt: s
     if new:
         title = f"new domains{where}: first seen within {window} ({len(items)})"
         columns = ["domain", "category", "mentions", "videos", "first seen", "last seen"]
-        cells = [[i["domain"], i["category"] or "", i["mentions"], i["videos"], i["first_seen"], i["last_seen"]]
-                 for i in items]
+        cells = [
+            [i["domain"], i["category"] or "", i["mentions"], i["videos"], i["first_seen"], i["last_seen"]]
+            for i in items
+        ]
     else:
         title = f"rising domains{where}: mentions in the last {window} against the {window} before ({len(items)})"
         columns = ["domain", "category", "mentions", "before", "growth", "videos", "first seen", "last seen"]
-        cells = [[i["domain"], i["category"] or "", i["mentions"], i["previous"], f"{i['growth']:g}x", i["videos"],
-                  i["first_seen"], i["last_seen"]] for i in items]
+        cells = [
+            [
+                i["domain"],
+                i["category"] or "",
+                i["mentions"],
+                i["previous"],
+                f"{i['growth']:g}x",
+                i["videos"],
+                i["first_seen"],
+                i["last_seen"],
+            ]
+            for i in items
+        ]
     console.show(console.table(title, columns, cells))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from harvester_cli import console, errors
-from harvester_cli.commands.common import context, job_context
+from harvester_cli.commands.common import job_context
 from harvester_cli.runtime import runner
 from harvester_cli.services import health as health_service
 
@@ -32,9 +32,14 @@ def register(app: typer.Typer) -> None:
     @app.command("health")
     def health(
         ctx: typer.Context,
-        notify: Annotated[bool, typer.Option(
-            "--notify", help="Post to HARVESTER_ALERT_WEBHOOK_URL when an alert starts or resolves "
-                             "(nothing to do when it is not set).")] = False,
+        notify: Annotated[
+            bool,
+            typer.Option(
+                "--notify",
+                help="Post to HARVESTER_ALERT_WEBHOOK_URL when an alert starts or resolves "
+                "(nothing to do when it is not set).",
+            ),
+        ] = False,
     ) -> None:
         """Evaluate every alert condition; exit 1 when any alert fires. Runs even with the kill switch on.
 
@@ -53,10 +58,19 @@ def register(app: typer.Typer) -> None:
             holder.update(health_service.run_health(rc, notify_url=url))
             return "healthy" if holder["healthy"] else f"{len(holder['alerts'])} alert(s)"
 
-        result = runner.run_job(c.store(), settings, c.slots(), "health", {"notify": notify}, work,
-                                secrets=c.secrets(), check_kill_switch=False)
+        result = runner.run_job(
+            c.store(),
+            settings,
+            c.slots(),
+            "health",
+            {"notify": notify},
+            work,
+            secrets=c.secrets(),
+            check_kill_switch=False,
+        )
         if result.exit_code != errors.EXIT_OK or not holder:
             from harvester_cli.commands.common import finish
+
             finish(ctx, result)
         code = errors.EXIT_OK if holder["healthy"] else errors.EXIT_FAILED
         if c.json:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from harvester_cli import console, errors
 from harvester_cli.commands.common import context
-from harvester_cli.store import engine as engine_mod
 from harvester_cli.settings import redact_url
+from harvester_cli.store import engine as engine_mod
 
 
 def register(app: typer.Typer) -> None:
@@ -15,9 +15,15 @@ def register(app: typer.Typer) -> None:
     def init(
         ctx: typer.Context,
         print_sql: Annotated[bool, typer.Option("--print-sql", help="Print the DDL instead of applying it.")] = False,
-        dialect: Annotated[Optional[str], typer.Option(
-            "--dialect", metavar="sqlite|postgresql",
-            help="Dialect of --print-sql (default: that of the database URL).", show_default=False)] = None,
+        dialect: Annotated[
+            str | None,
+            typer.Option(
+                "--dialect",
+                metavar="sqlite|postgresql",
+                help="Dialect of --print-sql (default: that of the database URL).",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         """Create or upgrade the schema (idempotent). Run it after install and after every upgrade.
 
@@ -37,8 +43,16 @@ def register(app: typer.Typer) -> None:
         store, result = c.init_store()
         url = redact_url(c.base_settings().database_url)
         if c.json:
-            console.print_json({"database": url, "dialect": store.dialect, "ok": True,
-                                "revision_before": result.before, "revision": result.after,
-                                "changed": result.changed, "action": result.describe()})
+            console.print_json(
+                {
+                    "database": url,
+                    "dialect": store.dialect,
+                    "ok": True,
+                    "revision_before": result.before,
+                    "revision": result.after,
+                    "changed": result.changed,
+                    "action": result.describe(),
+                }
+            )
         elif not c.quiet:
             console.line(f"{result.describe()} in {url} ({store.dialect})")

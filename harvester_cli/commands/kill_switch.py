@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -8,8 +8,10 @@ from harvester_cli import console
 from harvester_cli.commands.common import context, who
 from harvester_cli.runtime import killswitch
 
-app = typer.Typer(help="Emergency stop: every job skips (exit 3) and running ones stop after their current item.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Emergency stop: every job skips (exit 3) and running ones stop after their current item.",
+    no_args_is_help=True,
+)
 
 
 STATE_KEYS = ("active", "reason", "requested_by", "changed_at")
@@ -25,8 +27,10 @@ def _render(ctx: typer.Context, state: dict) -> None:
         if state.get("changed", True):
             console.line("kill switch " + _describe(state))
         else:
-            console.line(f"kill switch already {_describe(state)} - kept as it was; "
-                         "your request is in `harvester kill-switch status` and `harvester logs`")
+            console.line(
+                f"kill switch already {_describe(state)} - kept as it was; "
+                "your request is in `harvester kill-switch status` and `harvester logs`"
+            )
 
 
 def _describe(state: dict) -> str:
@@ -47,9 +51,13 @@ def status(ctx: typer.Context) -> None:
         return
     console.line("kill switch " + _describe(state))
     if changes:
-        console.show(console.table(f"last {len(changes)} kill switch requests", ["time (UTC)", "request", "by", "reason"],
-                                   [[ch["at"], _request(ch), ch["requested_by"] or "unknown", ch["reason"] or ""]
-                                    for ch in changes]))
+        console.show(
+            console.table(
+                f"last {len(changes)} kill switch requests",
+                ["time (UTC)", "request", "by", "reason"],
+                [[ch["at"], _request(ch), ch["requested_by"] or "unknown", ch["reason"] or ""] for ch in changes],
+            )
+        )
 
 
 def _request(change: dict) -> str:
@@ -60,8 +68,8 @@ def _request(change: dict) -> str:
 @app.command("on")
 def on(
     ctx: typer.Context,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why (shown to everyone).")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who asked (default: the current user).")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (shown to everyone).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who asked (default: the current user).")] = None,
 ) -> None:
     """Stop all jobs now: new runs skip, running ones stop after their current item.
 
@@ -73,8 +81,8 @@ def on(
 @app.command("off")
 def off(
     ctx: typer.Context,
-    reason: Annotated[Optional[str], typer.Option("--reason", help="Why work may resume.")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Who asked (default: the current user).")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why work may resume.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who asked (default: the current user).")] = None,
 ) -> None:
     """Let jobs run again."""
     _render(ctx, killswitch.set_state(context(ctx).store(), False, reason=reason, by=by or who()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,20 +20,45 @@ def register(app: typer.Typer) -> None:
     @app.command("links")
     def links(
         ctx: typer.Context,
-        domain: Annotated[Optional[str], typer.Option(
-            "--domain", metavar="DOMAIN", show_default=False,
-            help="Only links to this registrable domain (a host under it is read as the domain).")] = None,
-        since: Annotated[Optional[str], typer.Option("--since", metavar="DURATION",
-                                                     help="Only mentions this recent: 30m, 12h, 7d, 2w.",
-                                                     show_default=False)] = None,
-        video: Annotated[Optional[str], typer.Option(
-            "--video", metavar="ID", show_default=False,
-            help="Only this video's comments: mentions, first/last seen and the sample all come from them.")] = None,
-        top: Annotated[Optional[int], typer.Option("--top", metavar="N", parser=int_parser("--top"),
-                                                   help="The N most mentioned.", show_default=False)] = None,
-        category: Annotated[Optional[str], typer.Option(
-            "--category", metavar="|".join(CATEGORIES), show_default=False,
-            help="Only links to domains of this category.")] = None,
+        domain: Annotated[
+            str | None,
+            typer.Option(
+                "--domain",
+                metavar="DOMAIN",
+                show_default=False,
+                help="Only links to this registrable domain (a host under it is read as the domain).",
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since", metavar="DURATION", help="Only mentions this recent: 30m, 12h, 7d, 2w.", show_default=False
+            ),
+        ] = None,
+        video: Annotated[
+            str | None,
+            typer.Option(
+                "--video",
+                metavar="ID",
+                show_default=False,
+                help="Only this video's comments: mentions, first/last seen and the sample all come from them.",
+            ),
+        ] = None,
+        top: Annotated[
+            int | None,
+            typer.Option(
+                "--top", metavar="N", parser=int_parser("--top"), help="The N most mentioned.", show_default=False
+            ),
+        ] = None,
+        category: Annotated[
+            str | None,
+            typer.Option(
+                "--category",
+                metavar="|".join(CATEGORIES),
+                show_default=False,
+                help="Only links to domains of this category.",
+            ),
+        ] = None,
         fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
     ) -> None:
         """The links people post, as written and normalised for grouping (no scheme, no www., no
@@ -51,21 +76,47 @@ def register(app: typer.Typer) -> None:
         store = c.store()
         cutoff = store.now() - dt.timedelta(seconds=seconds) if seconds is not None else None
         as_table = not (c.json or fmt in ("json", "csv"))
-        rows = links_service.links(store, since=cutoff, top=top, video_id=video_id, domain=wanted, category=category,
-                                   samples=as_table)
-        items = [{"link": r["link"], "domain": r["domain"], "category": r["category"], "mentions": r["mentions"],
-                  "videos": r["videos"], "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"])}
-                 for r in rows]
+        rows = links_service.links(
+            store, since=cutoff, top=top, video_id=video_id, domain=wanted, category=category, samples=as_table
+        )
+        items = [
+            {
+                "link": r["link"],
+                "domain": r["domain"],
+                "category": r["category"],
+                "mentions": r["mentions"],
+                "videos": r["videos"],
+                "first_seen": _iso(r["first_seen"]),
+                "last_seen": _iso(r["last_seen"]),
+            }
+            for r in rows
+        ]
         if c.json or fmt == "json":
             console.print_json(items)
             return
         if fmt == "csv":
             write_csv(items, FIELDS)
             return
-        title = (f"links{' to ' + wanted if wanted else ''}{' in category ' + category if category else ''}"
-                 f"{' of video ' + str(video_id) if video_id is not None else ''}"
-                 f"{' since ' + since if since else ''} ({len(items)})")
-        console.show(console.table(
-            title, ["link", "category", "mentions", "videos", "first seen", "last seen", "sample comment"],
-            [[i["link"], i["category"] or "", i["mentions"], i["videos"], i["first_seen"], i["last_seen"],
-              sample_text(r.get("sample"))] for i, r in zip(items, rows)]))
+        title = (
+            f"links{' to ' + wanted if wanted else ''}{' in category ' + category if category else ''}"
+            f"{' of video ' + str(video_id) if video_id is not None else ''}"
+            f"{' since ' + since if since else ''} ({len(items)})"
+        )
+        console.show(
+            console.table(
+                title,
+                ["link", "category", "mentions", "videos", "first seen", "last seen", "sample comment"],
+                [
+                    [
+                        i["link"],
+                        i["category"] or "",
+                        i["mentions"],
+                        i["videos"],
+                        i["first_seen"],
+                        i["last_seen"],
+                        sample_text(r.get("sample")),
+                    ]
+                    for i, r in zip(items, rows, strict=True)
+                ],
+            )
+        )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,10 +14,13 @@ def register(app: typer.Typer) -> None:
     @app.command("logs")
     def logs(
         ctx: typer.Context,
-        limit: Annotated[int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"),
-                                           help="Most recent events shown.")] = 50,
-        level: Annotated[Optional[str], typer.Option("--level", help="Minimum level: debug, info, warning, error.")] = None,
-        job_type: Annotated[Optional[str], typer.Option("--type", metavar="TYPE", help="Only this job type.")] = None,
+        limit: Annotated[
+            int, typer.Option("--limit", metavar="N", parser=int_parser("--limit"), help="Most recent events shown.")
+        ] = 50,
+        level: Annotated[
+            str | None, typer.Option("--level", help="Minimum level: debug, info, warning, error.")
+        ] = None,
+        job_type: Annotated[str | None, typer.Option("--type", metavar="TYPE", help="Only this job type.")] = None,
     ) -> None:
         """Recent system log events: every run's state changes, kill switch, config and DLQ changes."""
         check_choice(level, logs_store.LEVELS, "level")
@@ -27,6 +30,14 @@ def register(app: typer.Typer) -> None:
         if c.json:
             console.print_json(rows)
             return
-        console.show(console.table(None, ["time (UTC)", "level", "type", "run", "event", "message"],
-                                   [[r["created_at"], r["level"], r["job_type"] or "", r["run_id"] or "",
-                                     r["event"], r["message"]] for r in reversed(rows)], console.STATUS_STYLES))
+        console.show(
+            console.table(
+                None,
+                ["time (UTC)", "level", "type", "run", "event", "message"],
+                [
+                    [r["created_at"], r["level"], r["job_type"] or "", r["run_id"] or "", r["event"], r["message"]]
+                    for r in reversed(rows)
+                ],
+                console.STATUS_STYLES,
+            )
+        )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 def _seconds(value: dt.datetime) -> float:
     """A stored (naive UTC) datetime as Unix seconds."""
-    return value.replace(tzinfo=dt.timezone.utc).timestamp()
+    return value.replace(tzinfo=dt.UTC).timestamp()
 
 
 def families(data: dict[str, Any]) -> Iterator[Metric]:
@@ -33,21 +34,31 @@ def families(data: dict[str, Any]) -> Iterator[Metric]:
     from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
     jobs = data["jobs"]
-    last_success = GaugeMetricFamily("harvester_job_last_success_timestamp_seconds",
-                                     "When the latest successful run of this job type finished (absent: none kept).",
-                                     labels=["job_type"])
-    last_run = GaugeMetricFamily("harvester_job_last_run_timestamp_seconds",
-                                 "When the latest run of this job type started, skipped runs included.",
-                                 labels=["job_type"])
-    last_duration = GaugeMetricFamily("harvester_job_last_duration_seconds",
-                                      "How long the latest finished run of this job type worked "
-                                      "(succeeded, failed, cancelled or timed out).", labels=["job_type"])
-    runs_total = CounterMetricFamily("harvester_job_runs",
-                                     "Runs by status, over the runs the store keeps (cleanup removes those older "
-                                     "than harvester_retention_days).", labels=["job_type", "status"])
-    items_total = CounterMetricFamily("harvester_job_items",
-                                      "Items done (result ok) or failed by runs, over the runs the store keeps.",
-                                      labels=["job_type", "result"])
+    last_success = GaugeMetricFamily(
+        "harvester_job_last_success_timestamp_seconds",
+        "When the latest successful run of this job type finished (absent: none kept).",
+        labels=["job_type"],
+    )
+    last_run = GaugeMetricFamily(
+        "harvester_job_last_run_timestamp_seconds",
+        "When the latest run of this job type started, skipped runs included.",
+        labels=["job_type"],
+    )
+    last_duration = GaugeMetricFamily(
+        "harvester_job_last_duration_seconds",
+        "How long the latest finished run of this job type worked (succeeded, failed, cancelled or timed out).",
+        labels=["job_type"],
+    )
+    runs_total = CounterMetricFamily(
+        "harvester_job_runs",
+        "Runs by status, over the runs the store keeps (cleanup removes those older than harvester_retention_days).",
+        labels=["job_type", "status"],
+    )
+    items_total = CounterMetricFamily(
+        "harvester_job_items",
+        "Items done (result ok) or failed by runs, over the runs the store keeps.",
+        labels=["job_type", "result"],
+    )
     running = GaugeMetricFamily("harvester_job_running", "Runs of this job type in progress.", labels=["job_type"])
     for job_type, item in sorted(jobs.items()):
         if item["last_success_at"] is not None:
@@ -63,8 +74,9 @@ def families(data: dict[str, Any]) -> Iterator[Metric]:
         running.add_metric([job_type], item["running"])
     yield from (last_success, last_run, last_duration, runs_total, items_total, running)
 
-    queues = GaugeMetricFamily("harvester_queue_depth", "Items in each work queue (harvester jobs shows them).",
-                               labels=["queue"])
+    queues = GaugeMetricFamily(
+        "harvester_queue_depth", "Items in each work queue (harvester jobs shows them).", labels=["queue"]
+    )
     for name, depth in data["queues"].items():
         queues.add_metric([name], depth)
     yield queues
@@ -74,35 +86,51 @@ def families(data: dict[str, Any]) -> Iterator[Metric]:
     yield dead
 
     api = data["api"]
-    requests = GaugeMetricFamily("harvester_api_requests_today",
-                                 "API requests spent today (UTC day) by job type, across every run and host.",
-                                 labels=["job_type"])
+    requests = GaugeMetricFamily(
+        "harvester_api_requests_today",
+        "API requests spent today (UTC day) by job type, across every run and host.",
+        labels=["job_type"],
+    )
     for job_type, count in api["requests_today"].items():
         requests.add_metric([job_type], count)
     yield requests
-    yield GaugeMetricFamily("harvester_api_budget_requests", "The daily API request budget "
-                            "(HARVESTER_DAILY_REQUEST_BUDGET).", value=api["budget"])
-    yield GaugeMetricFamily("harvester_api_discovery_share_requests",
-                            "The most requests discovery spends per day while videos wait to be harvested.",
-                            value=api["discovery_share"])
+    yield GaugeMetricFamily(
+        "harvester_api_budget_requests",
+        "The daily API request budget (HARVESTER_DAILY_REQUEST_BUDGET).",
+        value=api["budget"],
+    )
+    yield GaugeMetricFamily(
+        "harvester_api_discovery_share_requests",
+        "The most requests discovery spends per day while videos wait to be harvested.",
+        value=api["discovery_share"],
+    )
     if data["discovery_days"] is not None:
-        days = GaugeMetricFamily("harvester_discovery_days",
-                                 "Days of the discovery window by ledger state, over every query (tiktok source).",
-                                 labels=["state"])
+        days = GaugeMetricFamily(
+            "harvester_discovery_days",
+            "Days of the discovery window by ledger state, over every query (tiktok source).",
+            labels=["state"],
+        )
         for state, count in data["discovery_days"].items():
             days.add_metric([state], count)
         yield days
 
-    yield GaugeMetricFamily("harvester_kill_switch_active", "1 while the kill switch is on (every run skips).",
-                            value=1 if data["kill_switch"]["active"] else 0)
+    yield GaugeMetricFamily(
+        "harvester_kill_switch_active",
+        "1 while the kill switch is on (every run skips).",
+        value=1 if data["kill_switch"]["active"] else 0,
+    )
     held = data["store"]
     yield GaugeMetricFamily("harvester_videos", "Videos in the store.", value=held["videos"])
     yield GaugeMetricFamily("harvester_comments", "Comments in the store.", value=held["comments"])
     yield GaugeMetricFamily("harvester_domains", "Domains found (cleanup keeps them).", value=held["domains"])
-    yield GaugeMetricFamily("harvester_domain_mentions", "Comments mentioning a domain, once per comment and domain.",
-                            value=held["domain_mentions"])
-    info = GaugeMetricFamily("harvester_build_info", "The harvester version that wrote these metrics.",
-                             labels=["version"])
+    yield GaugeMetricFamily(
+        "harvester_domain_mentions",
+        "Comments mentioning a domain, once per comment and domain.",
+        value=held["domain_mentions"],
+    )
+    info = GaugeMetricFamily(
+        "harvester_build_info", "The harvester version that wrote these metrics.", labels=["version"]
+    )
     info.add_metric([__version__], 1)
     yield info
 
@@ -131,8 +159,10 @@ def check_textfile(path: Path) -> None:
         raise errors.BadInput(f"--textfile {path} is a directory; give a file in it, e.g. {path / 'harvester.prom'}")
     parent = path.parent
     if not parent.is_dir():
-        raise errors.BadInput(f"--textfile {path}: directory {parent} does not exist; create it or point "
-                              "--textfile at node_exporter's --collector.textfile.directory")
+        raise errors.BadInput(
+            f"--textfile {path}: directory {parent} does not exist; create it or point "
+            "--textfile at node_exporter's --collector.textfile.directory"
+        )
 
 
 def write_textfile(path: Path, registry: CollectorRegistry) -> None:
@@ -146,8 +176,9 @@ def write_textfile(path: Path, registry: CollectorRegistry) -> None:
     try:
         write_to_textfile(str(path), registry)
     except (PermissionError, IsADirectoryError, NotADirectoryError, FileNotFoundError) as exc:
-        raise errors.BadInput(f"cannot write --textfile {path}: {exc.strerror}; check the directory's "
-                              "owner and permissions") from None
+        raise errors.BadInput(
+            f"cannot write --textfile {path}: {exc.strerror}; check the directory's owner and permissions"
+        ) from None
     except OSError as exc:
         raise errors.HarvesterError(f"cannot write --textfile {path}: {exc.strerror or exc}") from None
     finally:
@@ -158,11 +189,16 @@ def register(app: typer.Typer) -> None:
     @app.command("metrics")
     def metrics(
         ctx: typer.Context,
-        textfile: Annotated[Optional[Path], typer.Option(
-            "--textfile", metavar="PATH",
-            help="Write the metrics to PATH (atomically: a temporary file renamed over it) for node_exporter's "
-                 "textfile collector, instead of printing them. PATH should end in .prom, in an existing "
-                 "directory.")] = None,
+        textfile: Annotated[
+            Path | None,
+            typer.Option(
+                "--textfile",
+                metavar="PATH",
+                help="Write the metrics to PATH (atomically: a temporary file renamed over it) for node_exporter's "
+                "textfile collector, instead of printing them. PATH should end in .prom, in an existing "
+                "directory.",
+            ),
+        ] = None,
     ) -> None:
         """Prometheus metrics: per job type the last run, success and duration, runs by status and items;
         queue depths, dead-letter items, today's API requests and the budget, the kill switch, domains.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,9 +13,13 @@ from harvester_cli import console, errors
 from harvester_cli.commands.common import context, finish, job_context, parse_id
 from harvester_cli.services import pipeline
 
-VideoIds = Annotated[Optional[List[str]], typer.Option(
-    "--video-id", metavar="ID", help="Only this video (repeatable). 64-bit TikTok id.", show_default=False)]
-Limit = Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many items.", show_default=False)]
+VideoIds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--video-id", metavar="ID", help="Only this video (repeatable). 64-bit TikTok id.", show_default=False
+    ),
+]
+Limit = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many items.", show_default=False)]
 
 
 def _ids(values: list[str] | None) -> list[int]:
@@ -28,8 +33,9 @@ def _progress(ctx: typer.Context, label: str, total: int | None) -> Iterator:
     if c.quiet or c.json or not console.is_terminal():
         yield lambda n: None
         return
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console.err(), transient=True)
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console.err(), transient=True
+    )
     task = bar.add_task(label, total=total)
     with bar:
         yield lambda n: bar.advance(task, n)
@@ -40,25 +46,34 @@ def register(app: typer.Typer) -> None:
     def discover(
         ctx: typer.Context,
         limit: Limit = None,
-        force_refresh: Annotated[bool, typer.Option("--force-refresh",
-                                                    help="Queue known videos for harvesting again.")] = False,
+        force_refresh: Annotated[
+            bool, typer.Option("--force-refresh", help="Queue known videos for harvesting again.")
+        ] = False,
         video_id: VideoIds = None,
     ) -> None:
         """Find promoted videos through HARVESTER_SOURCE and queue them for harvesting.
 
         Crontab: */10 * * * *  harvester -q discover
         """
-        result = pipeline.run_discovery(job_context(ctx), limit=limit, force_refresh=force_refresh,
-                                        video_ids=_ids(video_id))
+        result = pipeline.run_discovery(
+            job_context(ctx), limit=limit, force_refresh=force_refresh, video_ids=_ids(video_id)
+        )
         finish(ctx, result)
 
     @app.command("harvest")
     def harvest(
         ctx: typer.Context,
         video_id: VideoIds = None,
-        max_pages: Annotated[Optional[int], typer.Option(
-            "--max-pages", min=1, max=10, help="Comment pages (of up to 100) per video [default: 2].",
-            show_default=False)] = None,
+        max_pages: Annotated[
+            int | None,
+            typer.Option(
+                "--max-pages",
+                min=1,
+                max=10,
+                help="Comment pages (of up to 100) per video [default: 2].",
+                show_default=False,
+            ),
+        ] = None,
         limit: Limit = None,
     ) -> None:
         """Fetch the comments of queued videos (concurrently, within the daily request budget).
@@ -70,8 +85,9 @@ def register(app: typer.Typer) -> None:
 
         total = limit or queues.depths(c.store())["videos_queued"]
         with _progress(ctx, "harvesting", total) as advance:
-            result = pipeline.run_harvesting(c, max_pages=max_pages, limit=limit, video_ids=_ids(video_id),
-                                             progress=advance)
+            result = pipeline.run_harvesting(
+                c, max_pages=max_pages, limit=limit, video_ids=_ids(video_id), progress=advance
+            )
         finish(ctx, result)
 
     @app.command("extract")
@@ -101,9 +117,11 @@ def register(app: typer.Typer) -> None:
         """
         c = job_context(ctx)
         results = []
-        for step in (lambda: pipeline.run_discovery(c, limit=limit),
-                     lambda: pipeline.run_harvesting(c, limit=limit),
-                     lambda: pipeline.run_extraction(c)):
+        for step in (
+            lambda: pipeline.run_discovery(c, limit=limit),
+            lambda: pipeline.run_harvesting(c, limit=limit),
+            lambda: pipeline.run_extraction(c),
+        ):
             result = step()
             results.append(result)
             if result.exit_code == errors.EXIT_KILL_SWITCH:
@@ -115,7 +133,9 @@ def register(app: typer.Typer) -> None:
             console.print_json({"runs": [r.as_json() for r in results], "exit_code": code})
         elif not c.quiet or code:
             for r in results:
-                text = (f"{r.job_type} run {r.run_id}: {r.status} (ok {r.items_ok}, failed {r.items_failed}, "
-                        f"{r.duration_seconds:.1f}s)" + (f" - {r.message}" if r.message else ""))
+                text = (
+                    f"{r.job_type} run {r.run_id}: {r.status} (ok {r.items_ok}, failed {r.items_failed}, "
+                    f"{r.duration_seconds:.1f}s)" + (f" - {r.message}" if r.message else "")
+                )
                 (console.line if r.exit_code == 0 else console.warn_line)(text)
         raise typer.Exit(code)

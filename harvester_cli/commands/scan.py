@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import json
 import sys
-from typing import IO, Annotated, Any, Iterator
+from collections.abc import Iterator
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
     @app.command("scan")
     def scan(
         ctx: typer.Context,
-        jsonl: Annotated[bool, typer.Option("--jsonl", help='Read {"id","text"} objects, write {"id","domains"}.')] = False,
+        jsonl: Annotated[
+            bool, typer.Option("--jsonl", help='Read {"id","text"} objects, write {"id","domains"}.')
+        ] = False,
     ) -> None:
         """Extract domains from stdin without a store, streaming.
 
@@ -69,8 +71,9 @@ def register(app: typer.Typer) -> None:
         bad = 0
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
         if stdin is None:  # a text stream (tests): the same lines, as bytes
-            lines: Iterator[tuple[bytes, bool]] = ((line.rstrip("\r\n").encode("utf-8", "surrogateescape"), False)
-                                                   for line in sys.stdin)
+            lines: Iterator[tuple[bytes, bool]] = (
+                (line.rstrip("\r\n").encode("utf-8", "surrogateescape"), False) for line in sys.stdin
+            )
         else:
             lines = _lines(stdin)
         for number, (raw, cut) in enumerate(lines, 1):
@@ -89,8 +92,9 @@ def register(app: typer.Typer) -> None:
             except ValueError as exc:
                 bad += 1
                 if bad <= MAX_REPORTED:
-                    console.error_line(f"stdin line {number}: {_reason(exc)}; expected "
-                                       '{"id": ..., "text": "..."} - line skipped')
+                    console.error_line(
+                        f'stdin line {number}: {_reason(exc)}; expected {{"id": ..., "text": "..."}} - line skipped'
+                    )
                 continue
             _write(out, line)
         out.flush()

@@ -81,14 +81,39 @@ def snapshot(store, settings, height: int | None = None) -> Dashboard:
         Text(console.safe(budget_service.line(budget_service.report(store, settings)))),
     ]
     sections = [
-        (f"alerts ({len(alerts)})", "alerts", ["alert", "severity", "detail"],
-         [[a.name, a.severity, a.message] for a in alerts], console.STATUS_STYLES),
-        ("recent failures (24 h)", "failures", ["id", "type", "status", "finished", "error"],
-         [[r["id"], r["job_type"], r["status"], r["finished_at"], r["error"] or ""] for r in failures],
-         console.STATUS_STYLES),
-        (f"running ({len(running)})", "running jobs", ["id", "type", "host", "pid", "slot", "started", "ok", "failed"],
-         [[r["id"], r["job_type"], r["host"], r["pid"], r["slot"], r["started_at"], r["items_ok"], r["items_failed"]]
-          for r in running], {}),
+        (
+            f"alerts ({len(alerts)})",
+            "alerts",
+            ["alert", "severity", "detail"],
+            [[a.name, a.severity, a.message] for a in alerts],
+            console.STATUS_STYLES,
+        ),
+        (
+            "recent failures (24 h)",
+            "failures",
+            ["id", "type", "status", "finished", "error"],
+            [[r["id"], r["job_type"], r["status"], r["finished_at"], r["error"] or ""] for r in failures],
+            console.STATUS_STYLES,
+        ),
+        (
+            f"running ({len(running)})",
+            "running jobs",
+            ["id", "type", "host", "pid", "slot", "started", "ok", "failed"],
+            [
+                [
+                    r["id"],
+                    r["job_type"],
+                    r["host"],
+                    r["pid"],
+                    r["slot"],
+                    r["started_at"],
+                    r["items_ok"],
+                    r["items_failed"],
+                ]
+                for r in running
+            ],
+            {},
+        ),
         ("queues", "queues", ["queue", "depth"], [list(item) for item in queues.depths(store).items()], {}),
     ]
     return Dashboard(header, sections, height)
@@ -109,8 +134,13 @@ def register(app: typer.Typer) -> None:
             console.show(snapshot(store, settings, console.terminal_height()))
             return
         try:
-            with Live(snapshot(store, settings, -1), console=console.out(), refresh_per_second=4,
-                      screen=False, transient=False) as live:
+            with Live(
+                snapshot(store, settings, -1),
+                console=console.out(),
+                refresh_per_second=4,
+                screen=False,
+                transient=False,
+            ) as live:
                 while True:
                     time.sleep(interval)
                     live.update(snapshot(store, settings, -1))

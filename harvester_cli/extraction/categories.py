@@ -34,7 +34,7 @@ class Categories:
             return found
         dot = domain.find(".")
         while dot >= 0:  # glowlab.myshopify.com -> myshopify.com -> com
-            found = self.suffixes.get(domain[dot + 1:])
+            found = self.suffixes.get(domain[dot + 1 :])
             if found is not None:
                 return found
             dot = domain.find(".", dot + 1)
@@ -42,8 +42,10 @@ class Categories:
 
     def members(self, category: str) -> tuple[list[str], list[str]]:
         """(domains, suffixes) of one category, each sorted."""
-        return (sorted(d for d, c in self.exact.items() if c == category),
-                sorted(s for s, c in self.suffixes.items() if c == category))
+        return (
+            sorted(d for d, c in self.exact.items() if c == category),
+            sorted(s for s, c in self.suffixes.items() if c == category),
+        )
 
 
 def parse(text: str, source: str = _FILE) -> Categories:
@@ -56,8 +58,9 @@ def parse(text: str, source: str = _FILE) -> Categories:
             continue
         name, sep, category = (part.strip() for part in line.partition(","))
         if not sep or not name or category not in CATEGORIES:
-            raise ValueError(f"{source}:{number}: expected 'domain,category' with a category among "
-                             f"{', '.join(CATEGORIES)}: {line!r}")
+            raise ValueError(
+                f"{source}:{number}: expected 'domain,category' with a category among {', '.join(CATEGORIES)}: {line!r}"
+            )
         name = name.lower()
         target = suffixes if name.startswith("*.") else exact
         key = name[2:] if name.startswith("*.") else name

@@ -66,8 +66,12 @@ from .words_world import (
     KNOWN_SITES_WORLD,
     MARKERS,
     NOT_DOT_PAIRS,
-    STOP as STOP_WORLD,
     THAI_CUES,
+)
+from .words_world import (
+    STOP as STOP_WORLD,
+)
+from .words_world import (
     WORDS as WORDS_WORLD,
 )
 
@@ -165,17 +169,20 @@ _TLD = (
 )
 _DOT_WORD = r"[dD][oO][tT]"
 _SP = "[ \t\u00a0\u3000]"  # the spaces around a spelled-out dot (no-break, ideographic too)
+
+
 def _any_case(word: str) -> str:
-    return "".join(
-        f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word
-    )
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word)
 
 
 # (spelled out in both cases, and behind a look-ahead on their first letters, which keeps
 # the scanner fast: it tries them after every space)
 _NATIVE_SPACED = (
-    "(?=[" + "".join(sorted({c for w in DOT_WORDS_SPACED for c in (w[0].lower(), w[0].upper())}))
-    + "])(?:" + "|".join(_any_case(w) for w in DOT_WORDS_SPACED) + ")"
+    "(?=["
+    + "".join(sorted({c for w in DOT_WORDS_SPACED for c in (w[0].lower(), w[0].upper())}))
+    + "])(?:"
+    + "|".join(_any_case(w) for w in DOT_WORDS_SPACED)
+    + ")"
 )
 _NATIVE_GLUED = "(?:" + "|".join(DOT_WORDS_GLUED) + ")"
 # The dot-likes that IDNA maps to ".": full-width "．" always; ideographic "。" and
@@ -337,9 +344,7 @@ _word_tlds: frozenset[str] | None = None
 def _get_word_tlds(psl: SuffixList) -> frozenset[str]:
     global _word_tlds
     if _word_tlds is None:
-        _word_tlds = frozenset(
-            ((COMMON_WORDS | WORD_TLDS_EXTRA) & psl.tlds) - NEVER_WORD_TLDS
-        )
+        _word_tlds = frozenset(((COMMON_WORDS | WORD_TLDS_EXTRA) & psl.tlds) - NEVER_WORD_TLDS)
     return _word_tlds
 
 
@@ -356,17 +361,12 @@ def _is_wordish(label: str) -> bool:
     if label in COMMON_WORDS or _LAUGH.fullmatch(label) is not None:
         return True
     if _REPEATS.search(label):
-        return (
-            _REPEATS.sub(r"\1", label) in COMMON_WORDS
-            or _REPEATS.sub(r"\1\1", label) in COMMON_WORDS
-        )
+        return _REPEATS.sub(r"\1", label) in COMMON_WORDS or _REPEATS.sub(r"\1\1", label) in COMMON_WORDS
     return False
 
 
 # "jess at gmail", "jess[at]gmail", "jess (at) gmail", "jess @ gmail": what precedes a mail host.
-_AT_BEFORE = re.compile(
-    r"(?:[\w.+\-]\s*(?:[\[({<]\s*at\s*[\])}>]|[@\uff20])|\w\s+at)\s*$", re.IGNORECASE
-)
+_AT_BEFORE = re.compile(r"(?:[\w.+\-]\s*(?:[\[({<]\s*at\s*[\])}>]|[@\uff20])|\w\s+at)\s*$", re.IGNORECASE)
 _USER_AT_BEFORE = re.compile(r"(?:^|[\s:,;(])([\w.+\-]+)\s+at\s+$", re.IGNORECASE)
 _MAIL_LOCAL_PARTS = frozenset(
     [
@@ -398,9 +398,7 @@ _MAIL_LOCAL_PARTS = frozenset(
 _USERISH = re.compile(r"[\d._+]")
 # "use code TIKTOK20 at shein dot com": the word before "at" is a discount code, not a mailbox
 _CODE_AT_BEFORE = re.compile(r"\b(?:code|coupon|promo)\s*:?\s*[\w.+\-]+\s+at\s+$", re.IGNORECASE)
-_MAIL_CUE = re.compile(
-    r"mail|correo|contact|kontakt|escr[ií]b|escrev|schreib|write|reach", re.IGNORECASE
-)
+_MAIL_CUE = re.compile(r"mail|correo|contact|kontakt|escr[ií]b|escrev|schreib|write|reach", re.IGNORECASE)
 _BRACKET_AT_BEFORE = re.compile(r"[\w.+\-]\s*[\[({<]\s*at\s*[\])}>]\s*$", re.IGNORECASE)
 
 
@@ -442,9 +440,7 @@ def _is_wordish_any(label: str) -> bool:
 # Dot words that also mean "a point" in ordinary prose (English and French "point").
 _POINT_WORDS = frozenset({"point", "punto", "punt", "ponto", "punkt"})
 
-_IDEO_SUFFIXES = frozenset(
-    "com net org jp co.jp ne.jp or.jp ac.jp cn com.cn tw com.tw kr co.kr hk com.hk".split()
-)
+_IDEO_SUFFIXES = frozenset("com net org jp co.jp ne.jp or.jp ac.jp cn com.cn tw com.tw kr co.kr hk com.hk".split())
 
 
 def _plausible(
@@ -475,9 +471,10 @@ def _plausible(
             user = m.group(1).lower()
             if user in _MAIL_LOCAL_PARTS:
                 return False  # "info at brand dot com", "name at brand dot com"
-            if not _is_wordish(user) and not _CODE_AT_BEFORE.search(before) and (
-                _USERISH.search(user)
-                or _MAIL_CUE.search(text, max(0, start - 60), start)
+            if (
+                not _is_wordish(user)
+                and not _CODE_AT_BEFORE.search(before)
+                and (_USERISH.search(user) or _MAIL_CUE.search(text, max(0, start - 60), start))
             ):
                 # "email me: jess at jessbrand dot com", "jess.m at brand dot com",
                 # but not "available at nordstrom dot com"
@@ -501,11 +498,7 @@ def _plausible(
     if tld is not None:
         if tld in FILE_TLDS_STRONG and not strong:
             return False
-        if (
-            tld in FILE_TLDS_WEAK
-            and not strong
-            and (name in FILE_STEMS or FILE_STEM_RE.fullmatch(name))
-        ):
+        if tld in FILE_TLDS_WEAK and not strong and (name in FILE_STEMS or FILE_STEM_RE.fullmatch(name)):
             return False
         if tld in CORPORATE_TLDS and not strong:
             return False
@@ -517,11 +510,7 @@ def _plausible(
             for tlds, ending in RUN_ON_ENDINGS:
                 if tld in tlds and ending.fullmatch(name):
                     return False
-        if (
-            tld == "com"
-            and not strong
-            and (_is_wordish(name) or _PT_VERB.fullmatch(name))
-        ):
+        if tld == "com" and not strong and (_is_wordish(name) or _PT_VERB.fullmatch(name)):
             m = _NEXT_WORD.match(text, end)
             if m and m.group(1).lower() in PT_AFTER_COM:
                 return False  # Portuguese "com" is "with": "amei.com certeza"
@@ -553,11 +542,7 @@ def _plausible(
                 and (tld not in NEVER_WORD_TLDS or _is_wordish_any(name))
             ):
                 return False  # "génial.Je commande", "Супер.Дети": a sentence starts
-        if (
-            len(name) == 1
-            and text[end : end + 1] == "."
-            and (tld in _get_word_tlds(psl) or tld in world)
-        ):
+        if len(name) == 1 and text[end : end + 1] == "." and (tld in _get_word_tlds(psl) or tld in world):
             return False  # "m.in.", "p.es.": an abbreviation
     if spaced and not strong:
         if name in STOP_WORDS or name in STOP_WORLD or _LAUGH.fullmatch(name):
@@ -624,9 +609,7 @@ def _written(s: str) -> str:
 
 
 # French and Italian elisions before a name: "d'aliexpress.com", "dall'app", "sull'unieuro.it"
-_ELISIONS = frozenset(
-    "l d j qu c n s m t jusqu lorsqu puisqu dell dall all sull nell coll quell un bell".split()
-)
+_ELISIONS = frozenset("l d j qu c n s m t jusqu lorsqu puisqu dell dall all sull nell coll quell un bell".split())
 _NAME_AFTER_ELISION = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -638,10 +621,7 @@ def _elided(text: str, start: int) -> bool:
         i -= 1
     if i > 0 and text[i - 1].isalnum():
         return False
-    return (
-        text[i : start - 1].lower() in _ELISIONS
-        and _NAME_AFTER_ELISION.match(text, start) is not None
-    )
+    return text[i : start - 1].lower() in _ELISIONS and _NAME_AFTER_ELISION.match(text, start) is not None
 
 
 def _context_rejects(text: str, start: int, end: int) -> bool:
@@ -823,8 +803,17 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
                 continue
             ideo_head = bool(ideo) and ideo[head] and not raw[head].isascii()
             return _HostInfo(
-                domain, cand, head, raw[n - 1], n == len(labels), www, defanged, spaced,
-                native, ideo_head, cut,
+                domain,
+                cand,
+                head,
+                raw[n - 1],
+                n == len(labels),
+                www,
+                defanged,
+                spaced,
+                native,
+                ideo_head,
+                cut,
             )
         n -= 1
         if not labels[n - 1][:1].isalpha():
@@ -851,9 +840,7 @@ def _trim_start(text: str, start: int, end: int) -> int:
     ("ที่" at, "จาก" from, "เว็บ" web)."""
     j = start
     thai = "\u0e00" <= text[start] <= "\u0e7f"
-    while j < end and (
-        ("\u0e00" <= text[j] <= "\u0e7f") if thai else _CJK_CHAR.match(text[j]) is not None
-    ):
+    while j < end and (("\u0e00" <= text[j] <= "\u0e7f") if thai else _CJK_CHAR.match(text[j]) is not None):
         j += 1
     label = text[start:j]
     if thai:

@@ -34,12 +34,44 @@ __all__ = ["LINK_MAX", "TRACKING_PARAMETERS", "TRACKING_PREFIXES", "normalise_li
 LINK_MAX = 400
 
 #: query parameters that only say where a click came from: dropped
-TRACKING_PARAMETERS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-    "li_fat_id", "igshid", "igsh", "si", "mc_cid", "mc_eid", "_ga", "_gl", "mkt_tok", "srsltid",
-    "_hsenc", "_hsmi", "oly_anon_id", "oly_enc_id", "vero_id", "rb_clickid", "s_cid", "epik",
-    "sc_cid", "ef_id", "wickedid", "irclickid", "_kx", "spm",
-})
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "igsh",
+        "si",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "mkt_tok",
+        "srsltid",
+        "_hsenc",
+        "_hsmi",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "rb_clickid",
+        "s_cid",
+        "epik",
+        "sc_cid",
+        "ef_id",
+        "wickedid",
+        "irclickid",
+        "_kx",
+        "spm",
+    }
+)
 #: parameter name prefixes of the same kind (utm_source, utm_medium, ...)
 TRACKING_PREFIXES = ("utm_",)
 
@@ -47,9 +79,11 @@ _SCHEME = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]{0,15}:)?//", re.IGNORECASE)
 _HXXP = re.compile(r"^\s*h[tx]{2}ps?\[?:\]?//", re.IGNORECASE)
 # defanged and spelled-out dots (the comment language's word for it too: "kropka", "ドット"),
 # and the dot-likes IDNA maps to "."
-_DOT = re.compile(r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}|\{\.\})\s*|\s+dot\s+|\s+\.\s+|[\u3002\uff0e\uff61]"
-                  r"|\s+(?:" + "|".join(DOT_WORDS_SPACED) + r")\s+|\s*(?:" + "|".join(DOT_WORDS_GLUED) + r")\s*",
-                  re.IGNORECASE)
+_DOT = re.compile(
+    r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{dot\}|\{\.\})\s*|\s+dot\s+|\s+\.\s+|[\u3002\uff0e\uff61]"
+    r"|\s+(?:" + "|".join(DOT_WORDS_SPACED) + r")\s+|\s*(?:" + "|".join(DOT_WORDS_GLUED) + r")\s*",
+    re.IGNORECASE,
+)
 # default-ignorable characters browsers remove from a host (the extractor's list)
 _IGNORABLE = re.compile(f"[{_IGN}]")
 _PORT = re.compile(r":[0-9]*$")

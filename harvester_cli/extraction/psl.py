@@ -32,18 +32,12 @@ def snapshot_path() -> Path:
     """Locate the PSL snapshot bundled with tldextract without importing it."""
     spec = importlib.util.find_spec("tldextract")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "the Public Suffix List snapshot is missing: install tldextract (>=5.1), "
-            "which bundles it"
-        )
+        raise RuntimeError("the Public Suffix List snapshot is missing: install tldextract (>=5.1), which bundles it")
     for location in spec.submodule_search_locations:
         candidate = Path(location) / _SNAPSHOT_NAME
         if candidate.is_file():
             return candidate
-    raise RuntimeError(
-        f"tldextract is installed but its {_SNAPSHOT_NAME} file was not found; "
-        "reinstall tldextract"
-    )
+    raise RuntimeError(f"tldextract is installed but its {_SNAPSHOT_NAME} file was not found; reinstall tldextract")
 
 
 @dataclass(frozen=True)
@@ -77,9 +71,7 @@ def _parse(text: str, include_private: bool) -> _Rules:
         else:
             exact.add(rule)
     tlds = {r.rsplit(".", 1)[-1] for r in exact | wildcard | exception}
-    return _Rules(
-        frozenset(exact), frozenset(wildcard), frozenset(exception), frozenset(tlds)
-    )
+    return _Rules(frozenset(exact), frozenset(wildcard), frozenset(exception), frozenset(tlds))
 
 
 class SuffixList:

@@ -75,7 +75,8 @@ zero ad ads post posted posting ps me2 xd xoxo cringe iconic queen king fire goa
 mid lit lowkey highkey fr frfr ngl rn istg smh tho bc cuz rly srsly omfg lmk dm dms ig insta
 dot fav fave u ur r gf bf bff bestie gm gn af etc vs aka approx prod feat ft ca bzw evtl ggf inkl
 usw dll dsb yg tdk sdh blm krn utk dgn pd tp jd dr mr mrs ms sr sra srta ud uds dra prof st nr vol
-ep pt min max avg est dept jr sign log login logout signup babe hun luv pic pics selfie tho thru cuz coz wanna gonna gotta
+ep pt min max avg est dept jr sign log login logout signup babe hun luv pic pics selfie tho thru
+cuz coz wanna gonna gotta
 """
 
 _ES = """
@@ -411,9 +412,7 @@ WORD_TLDS_EXTRA: frozenset[str] = _words(
 )
 
 # Never treated as word TLDs: the names under them are overwhelmingly real sites.
-NEVER_WORD_TLDS: frozenset[str] = frozenset(
-    {"com", "net", "org", "co", "io", "ai", "app", "dev"}
-)
+NEVER_WORD_TLDS: frozenset[str] = frozenset({"com", "net", "org", "co", "io", "ai", "app", "dev"})
 
 # Well known sites whose names would otherwise read as a run-on sentence.
 KNOWN_SITES: frozenset[str] = _words(
@@ -432,9 +431,7 @@ NOT_SITES: frozenset[str] = _words("asp.net vb.net ado.net dot.net")
 # File extensions that are also TLDs.  Strong: a bare "x.py" is never counted.
 FILE_TLDS_STRONG: frozenset[str] = _words("py mov zip md")
 # Weak: only when the name before it looks like a file stem ("main.rs", "logo.ai").
-FILE_TLDS_WEAK: frozenset[str] = _words(
-    "sh pl rs pm tf mk gd ps ai cc ml so mobi cab run app txt"
-)
+FILE_TLDS_WEAK: frozenset[str] = _words("sh pl rs pm tf mk gd ps ai cc ml so mobi cab run app txt")
 
 FILE_STEMS: frozenset[str] = _words(
     """
@@ -538,6 +535,4 @@ STOP_WORDS: frozenset[str] = _words(
 # Function words that are also ccTLDs with a second level ("com.so", "com.es"): after a
 # complete name they start the next sentence ("shein.com.so cheap").  Not "my":
 # shopee.com.my is real.
-RUN_ON_TAILS: frozenset[str] = _words(
-    "so me it is to in no do es se la eu at be by us am im na si"
-)
+RUN_ON_TAILS: frozenset[str] = _words("so me it is to in no do es se la eu at be by us am im na si")

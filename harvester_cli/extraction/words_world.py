@@ -221,16 +221,26 @@ STOP: frozenset[str] = (
 # Polish, Turkish, Dutch, French/English, Italian/Spanish, Portuguese, German, Indonesian,
 # Vietnamese (with and without its tone mark), Russian (and "дот"), Arabic (and "دوت").
 DOT_WORDS_SPACED: tuple[str, ...] = (
-    "kropka", "nokta", "punto", "punt", "point", "ponto", "punkt", "titik", "chấm", "cham",
-    "точка", "дот", "نقطة", "دوت",
+    "kropka",
+    "nokta",
+    "punto",
+    "punt",
+    "point",
+    "ponto",
+    "punkt",
+    "titik",
+    "chấm",
+    "cham",
+    "точка",
+    "дот",
+    "نقطة",
+    "دوت",
 )
 # Written with or without spaces (Japanese and Thai have none between words), only between
 # Latin labels: "zozoドットjp", "lazadaจุดcoจุดth".
 DOT_WORDS_GLUED: tuple[str, ...] = ("ドット", "จุด", "ดอท")
 
-NOT_DOT_PAIRS: frozenset[tuple[str, str]] = frozenset(
-    {("point", "de"), ("punto", "de"), ("ponto", "de")}
-)
+NOT_DOT_PAIRS: frozenset[tuple[str, str]] = frozenset({("point", "de"), ("punto", "de"), ("ponto", "de")})
 
 THAI_CUES: tuple[str, ...] = ("เว็บไซต์", "เว็บ", "เวป", "ที่", "จาก", "ลิงก์", "ลิ้งค์")
 

@@ -67,19 +67,25 @@ def set_state(store: Store, active: bool, *, reason: str | None, by: str | None)
     if current is not None and bool(current.get("active", False)) == active:
         kept = status(store)
         verb = "on" if active else "off"
-        logs.write(store, "kill_switch.repeat",
-                   f"kill switch {verb} requested again by {by or 'unknown'} "
-                   f"({reason or 'no reason given'}); kept: {describe(kept)}",
-                   level="warning" if active else "info",
-                   details={"active": active, "reason": reason, "requested_by": by, "changed_at": now,
-                            "kept": kept})
+        logs.write(
+            store,
+            "kill_switch.repeat",
+            f"kill switch {verb} requested again by {by or 'unknown'} "
+            f"({reason or 'no reason given'}); kept: {describe(kept)}",
+            level="warning" if active else "info",
+            details={"active": active, "reason": reason, "requested_by": by, "changed_at": now, "kept": kept},
+        )
         return dict(kept, changed=False)
     state = {"active": active, "reason": reason, "requested_by": by, "changed_at": now}
     config_store.put_json(store, config_store.KILL_SWITCH_KEY, state, by=by)
     verb = "activated" if active else "deactivated"
-    logs.write(store, f"kill_switch.{'on' if active else 'off'}",
-               f"kill switch {verb} by {by or 'unknown'}: {reason or 'no reason given'}",
-               level="warning" if active else "info", details=state)
+    logs.write(
+        store,
+        f"kill_switch.{'on' if active else 'off'}",
+        f"kill switch {verb} by {by or 'unknown'}: {reason or 'no reason given'}",
+        level="warning" if active else "info",
+        details=state,
+    )
     return dict(status(store), changed=True)
 
 
@@ -91,11 +97,17 @@ def history(store: Store, limit: int = 5) -> list[dict[str, Any]]:
         if not row["event"].startswith(EVENT_PREFIX):
             continue
         details = loads(row["details"], {}) or {}
-        event = row["event"][len(EVENT_PREFIX):]
+        event = row["event"][len(EVENT_PREFIX) :]
         active = details.get("active")
-        found.append({"at": row["created_at"], "event": event,
-                      "active": bool(active) if active is not None else event == "on",
-                      "requested_by": details.get("requested_by"), "reason": details.get("reason")})
+        found.append(
+            {
+                "at": row["created_at"],
+                "event": event,
+                "active": bool(active) if active is not None else event == "on",
+                "requested_by": details.get("requested_by"),
+                "reason": details.get("reason"),
+            }
+        )
         if len(found) >= limit:
             break
     return found

@@ -20,7 +20,8 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -121,8 +122,10 @@ class Pinger:
 
     def body(self, store: Store | None, result) -> bytes:
         """The run's summary and the newest of its log lines that fit in BODY_LIMIT, redacted."""
-        summary = (f"harvester {result.job_type} run {result.run_id}: {result.status}, exit {result.exit_code}, "
-                   f"ok {result.items_ok}, failed {result.items_failed}, {result.duration_seconds:.1f}s")
+        summary = (
+            f"harvester {result.job_type} run {result.run_id}: {result.status}, exit {result.exit_code}, "
+            f"ok {result.items_ok}, failed {result.items_failed}, {result.duration_seconds:.1f}s"
+        )
         head = [self._scrub(summary)]
         if result.message:
             head.append(self._scrub(str(result.message)))
@@ -151,8 +154,13 @@ class Pinger:
                 if body is None:
                     response = httpx.get(url, timeout=timeout, follow_redirects=False)
                 else:
-                    response = httpx.post(url, content=body, timeout=timeout, follow_redirects=False,
-                                          headers={"Content-Type": "text/plain; charset=utf-8"})
+                    response = httpx.post(
+                        url,
+                        content=body,
+                        timeout=timeout,
+                        follow_redirects=False,
+                        headers={"Content-Type": "text/plain; charset=utf-8"},
+                    )
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g}s"
                 break  # the budget is spent
@@ -181,13 +189,21 @@ class Pinger:
             failures = list(self.failures)
         if not failures:
             return
-        message = self._scrub(f"cron-monitor ping ({self.setting}) failed: {'; '.join(failures)}; "
-                              "the run itself is not affected")
+        message = self._scrub(
+            f"cron-monitor ping ({self.setting}) failed: {'; '.join(failures)}; the run itself is not affected"
+        )
         try:
             if store is None:
                 raise errors.StoreError("no store")
-            logs.write(store, "ping.failed", message, level="warning", job_type=self.job_type,
-                       run_id=result.run_id, details={"setting": self.setting, "failures": failures})
+            logs.write(
+                store,
+                "ping.failed",
+                message,
+                level="warning",
+                job_type=self.job_type,
+                run_id=result.run_id,
+                details={"setting": self.setting, "failures": failures},
+            )
         except Exception:
             logger.warning("%s", message)
 

@@ -56,9 +56,15 @@ def reap(store: Store, settings, slots) -> list[int]:
         beat = (row["heartbeat_at"] or now) + dt.timedelta(microseconds=1)
         if runs.mark_abandoned(store, row["id"], beat, f"abandoned: {reason}"):
             released = claims.release(store, row["id"])
-            logs.write(store, "job.abandoned",
-                       f"{row['job_type']} run {row['id']} (host {row['host']}, pid {row['pid']}) abandoned: "
-                       f"{reason}; released {released['videos']} video claims and {released['discovery_days']} discovery days",
-                       level="warning", job_type=row["job_type"], run_id=row["id"], details=released)
+            logs.write(
+                store,
+                "job.abandoned",
+                f"{row['job_type']} run {row['id']} (host {row['host']}, pid {row['pid']}) abandoned: "
+                f"{reason}; released {released['videos']} video claims and {released['discovery_days']} discovery days",
+                level="warning",
+                job_type=row["job_type"],
+                run_id=row["id"],
+                details=released,
+            )
             reaped.append(row["id"])
     return reaped

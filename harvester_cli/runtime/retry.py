@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
@@ -28,9 +29,8 @@ class RetryPolicy:
     jitter: float = 1.0
 
     @classmethod
-    def from_settings(cls, settings) -> "RetryPolicy":
-        return cls(attempts=settings["HARVESTER_RETRY_ATTEMPTS"],
-                   max_wait=settings["HARVESTER_RETRY_MAX_WAIT_SECONDS"])
+    def from_settings(cls, settings) -> RetryPolicy:
+        return cls(attempts=settings["HARVESTER_RETRY_ATTEMPTS"], max_wait=settings["HARVESTER_RETRY_MAX_WAIT_SECONDS"])
 
     def wait_seconds(self, state: RetryCallState) -> float:
         exponential = wait_exponential(multiplier=self.initial_wait, max=self.max_wait)(state)
@@ -46,8 +46,13 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, errors.SourceError) and exc.transient
 
 
-def call(fn: Callable[[], T], policy: RetryPolicy, *, stop: threading.Event | None = None,
-         on_retry: Callable[[int, BaseException, float], None] | None = None) -> T:
+def call(
+    fn: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    stop: threading.Event | None = None,
+    on_retry: Callable[[int, BaseException, float], None] | None = None,
+) -> T:
     """Run fn under the policy. A set `stop` event cuts waits short and gives up."""
 
     def sleep(seconds: float) -> None:

@@ -17,8 +17,9 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.runtime import killswitch, pings, reaper
@@ -46,17 +47,33 @@ class RunResult:
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "job_type": self.job_type, "status": self.status,
-                "items_ok": self.items_ok, "items_failed": self.items_failed,
-                "duration_seconds": round(self.duration_seconds, 3), "exit_code": self.exit_code,
-                "message": self.message, **self.details}
+        return {
+            "run_id": self.run_id,
+            "job_type": self.job_type,
+            "status": self.status,
+            "items_ok": self.items_ok,
+            "items_failed": self.items_failed,
+            "duration_seconds": round(self.duration_seconds, 3),
+            "exit_code": self.exit_code,
+            "message": self.message,
+            **self.details,
+        }
 
 
 class RunContext:
     """What the work function sees: counters, checkpoints, logging, the dead-letter queue."""
 
-    def __init__(self, store: Store, settings, job_type: str, run_id: int, token: str,
-                 deadline: dt.datetime | None, stop: threading.Event, secrets: list[str]):
+    def __init__(
+        self,
+        store: Store,
+        settings,
+        job_type: str,
+        run_id: int,
+        token: str,
+        deadline: dt.datetime | None,
+        stop: threading.Event,
+        secrets: list[str],
+    ):
         self.store = store
         self.settings = settings
         self.job_type = job_type
@@ -88,8 +105,9 @@ class RunContext:
             if killswitch.is_active(self.store):
                 self.request_stop("kill switch activated during the run", "cancelled", errors.EXIT_KILL_SWITCH)
         if self.deadline is not None and self.store.now() >= self.deadline:
-            self.request_stop(f"run passed its deadline of {self.deadline:%Y-%m-%d %H:%M:%S} UTC",
-                              "timed_out", errors.EXIT_FAILED)
+            self.request_stop(
+                f"run passed its deadline of {self.deadline:%Y-%m-%d %H:%M:%S} UTC", "timed_out", errors.EXIT_FAILED
+            )
         if self.stop.is_set():
             message, status, code = self.stop_reason or ("stopped", "cancelled", errors.EXIT_FAILED)
             raise errors.RunStopped(message, status, code)
@@ -103,11 +121,19 @@ class RunContext:
             self.items_failed += n
 
     def log(self, event: str, message: str, *, level: str = "info", details: dict | None = None) -> None:
-        logs.write(self.store, event, self.scrub(message), level=level, job_type=self.job_type,
-                   run_id=self.run_id, details=details)
+        logs.write(
+            self.store,
+            event,
+            self.scrub(message),
+            level=level,
+            job_type=self.job_type,
+            run_id=self.run_id,
+            details=details,
+        )
 
     def scrub(self, text: str) -> str:
         from harvester_cli.settings import scrub
+
         return scrub(text, self.secrets)
 
     def dead_letter(self, item_key: str, payload: dict[str, Any], exc: BaseException) -> int:
@@ -115,11 +141,22 @@ class RunContext:
         message = self.scrub(str(exc))
         # a transient error reaches here after every attempt of the retry policy, a permanent one at once
         tries = self.retry_policy.attempts if getattr(exc, "transient", False) else 1
-        item_id = dlq_store.add(self.store, job_type=self.job_type, item_key=item_key, payload=payload,
-                                error=message, error_type=type(exc).__name__, run_id=self.run_id,
-                                attempts=tries)
-        self.log("dlq.added", f"{item_key} went to the dead-letter queue (item {item_id}): {message}",
-                 level="error", details={"dlq_id": item_id, "item_key": item_key})
+        item_id = dlq_store.add(
+            self.store,
+            job_type=self.job_type,
+            item_key=item_key,
+            payload=payload,
+            error=message,
+            error_type=type(exc).__name__,
+            run_id=self.run_id,
+            attempts=tries,
+        )
+        self.log(
+            "dlq.added",
+            f"{item_key} went to the dead-letter queue (item {item_id}): {message}",
+            level="error",
+            details={"dlq_id": item_id, "item_key": item_key},
+        )
         return item_id
 
 
@@ -130,9 +167,19 @@ def _host() -> str:
     return socket.gethostname()
 
 
-def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: dict[str, Any],
-            work: Work, *, secrets: list[str] | None = None, handle_signals: bool = True,
-            check_kill_switch: bool = True, precheck: Callable[[], None] | None = None) -> RunResult:
+def run_job(
+    store: Store,
+    settings,
+    slots: SlotBackend,
+    job_type: str,
+    params: dict[str, Any],
+    work: Work,
+    *,
+    secrets: list[str] | None = None,
+    handle_signals: bool = True,
+    check_kill_switch: bool = True,
+    precheck: Callable[[], None] | None = None,
+) -> RunResult:
     """Run `work` as one recorded run of `job_type`; never raises for an expected outcome.
 
     `check_kill_switch=False` is for health, which must keep reporting while work is stopped.
@@ -144,19 +191,39 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
     host, pid = _host(), os.getpid()
 
     def skipped(message: str, code: int, error_type: str) -> RunResult:
-        run_id = runs.start(store, job_type=job_type, status="skipped", host=host, pid=pid, slot=None,
-                            token=None, lock_ref=None, params=params, deadline_at=None, error=message,
-                            error_type=error_type)
-        logs.write(store, "job.skipped", f"{job_type} run {run_id} skipped: {message}", level="warning",
-                   job_type=job_type, run_id=run_id)
+        run_id = runs.start(
+            store,
+            job_type=job_type,
+            status="skipped",
+            host=host,
+            pid=pid,
+            slot=None,
+            token=None,
+            lock_ref=None,
+            params=params,
+            deadline_at=None,
+            error=message,
+            error_type=error_type,
+        )
+        logs.write(
+            store,
+            "job.skipped",
+            f"{job_type} run {run_id} skipped: {message}",
+            level="warning",
+            job_type=job_type,
+            run_id=run_id,
+        )
         result = RunResult(run_id, job_type, "skipped", exit_code=code, message=message)
         pings.for_run(settings, job_type, None, secrets).finish(store, result)  # cron monitor: /3, /4
         return result
 
     ks = killswitch.status(store) if check_kill_switch else {"active": False}
     if ks["active"]:
-        return skipped(f"kill switch is active ({ks['reason'] or 'no reason given'}); "
-                       "`harvester kill-switch off` resumes work", errors.EXIT_KILL_SWITCH, "KillSwitchOn")
+        return skipped(
+            f"kill switch is active ({ks['reason'] or 'no reason given'}); `harvester kill-switch off` resumes work",
+            errors.EXIT_KILL_SWITCH,
+            "KillSwitchOn",
+        )
     if precheck is not None:
         precheck()
     try:
@@ -169,16 +236,29 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
     timeout = dt.timedelta(minutes=settings.timeout_minutes(job_type))
     deadline = store.now() + timeout
     try:
-        run_id = runs.start(store, job_type=job_type, status="running", host=host, pid=pid, slot=slot.number,
-                            token=token, lock_ref=slot.ref, params=params, deadline_at=deadline)
+        run_id = runs.start(
+            store,
+            job_type=job_type,
+            status="running",
+            host=host,
+            pid=pid,
+            slot=slot.number,
+            token=token,
+            lock_ref=slot.ref,
+            params=params,
+            deadline_at=deadline,
+        )
     except BaseException:
         slot.release()
         raise
     stop = threading.Event()
     ctx = RunContext(store, settings, job_type, run_id, token, deadline, stop, secrets)
     ctx.check_kill_switch = check_kill_switch
-    ctx.log("job.started", f"{job_type} run {run_id} started on {host} pid {pid} slot {slot.number}",
-            details={"params": params})
+    ctx.log(
+        "job.started",
+        f"{job_type} run {run_id} started on {host} pid {pid} slot {slot.number}",
+        details={"params": params},
+    )
     ping = pings.for_run(settings, job_type, token, secrets)  # cron monitor: /start now, the outcome at the end
     ping.start()
     beat = _Heartbeat(ctx, settings["HARVESTER_HEARTBEAT_SECONDS"], slot)
@@ -210,17 +290,41 @@ def run_job(store: Store, settings, slots: SlotBackend, job_type: str, params: d
         released = claims.release(store, run_id)
         if any(released.values()):
             ctx.log("claims.released", f"released unfinished claims: {released}", details=released)
-        if not runs.finish(store, run_id, token, status=status, items_ok=ctx.items_ok,
-                           items_failed=ctx.items_failed, error=error, error_type=error_type):
-            ctx.log("job.lost_ownership", f"run {run_id} no longer owned its row; final state not written",
-                    level="warning")
-        level = "info" if status == "succeeded" and not ctx.items_failed else "warning" if status != "failed" else "error"
-        ctx.log(f"job.{status}", f"{job_type} run {run_id} {status}: ok={ctx.items_ok} failed={ctx.items_failed}"
-                + (f"; {error}" if error else ""), level=level)
+        if not runs.finish(
+            store,
+            run_id,
+            token,
+            status=status,
+            items_ok=ctx.items_ok,
+            items_failed=ctx.items_failed,
+            error=error,
+            error_type=error_type,
+        ):
+            ctx.log(
+                "job.lost_ownership", f"run {run_id} no longer owned its row; final state not written", level="warning"
+            )
+        level = (
+            "info" if status == "succeeded" and not ctx.items_failed else "warning" if status != "failed" else "error"
+        )
+        ctx.log(
+            f"job.{status}",
+            f"{job_type} run {run_id} {status}: ok={ctx.items_ok} failed={ctx.items_failed}"
+            + (f"; {error}" if error else ""),
+            level=level,
+        )
     finally:
         slot.release()
-    result = RunResult(run_id, job_type, status, ctx.items_ok, ctx.items_failed, time.monotonic() - started,
-                       exit_code, message, ctx.details)
+    result = RunResult(
+        run_id,
+        job_type,
+        status,
+        ctx.items_ok,
+        ctx.items_failed,
+        time.monotonic() - started,
+        exit_code,
+        message,
+        ctx.details,
+    )
     ping.finish(store, result)  # after the final state; never raises, bounded by its timeout
     if unexpected is not None:
         raise unexpected
@@ -256,19 +360,26 @@ class _Heartbeat:
     def _loop(self) -> None:
         while not self._wait():
             try:
-                runs.update_counts(self.ctx.store, self.ctx.run_id, self.ctx.token,
-                                   self.ctx.items_ok, self.ctx.items_failed)
+                runs.update_counts(
+                    self.ctx.store, self.ctx.run_id, self.ctx.token, self.ctx.items_ok, self.ctx.items_failed
+                )
             except errors.HarvesterError as exc:
                 logger.warning("heartbeat failed: %s", exc)
             if self.slot is not None and not self.slot.alive():
                 # e.g. the PostgreSQL session holding the advisory lock was terminated: the slot
                 # is free for another run, so this one must not go on beyond the limit
-                self.ctx.request_stop(f"lost its {self.ctx.job_type} slot {self.slot.number} (the database "
-                                      "session holding it ended); stopped to stay within the limit",
-                                      "failed", errors.EXIT_FAILED)
+                self.ctx.request_stop(
+                    f"lost its {self.ctx.job_type} slot {self.slot.number} (the database "
+                    "session holding it ended); stopped to stay within the limit",
+                    "failed",
+                    errors.EXIT_FAILED,
+                )
             if self.ctx.deadline is not None and self.ctx.store.now() >= self.ctx.deadline:
-                self.ctx.request_stop(f"run passed its deadline of {self.ctx.deadline:%Y-%m-%d %H:%M:%S} UTC",
-                                      "timed_out", errors.EXIT_FAILED)
+                self.ctx.request_stop(
+                    f"run passed its deadline of {self.ctx.deadline:%Y-%m-%d %H:%M:%S} UTC",
+                    "timed_out",
+                    errors.EXIT_FAILED,
+                )
 
 
 def _install_signal_handlers(ctx: RunContext) -> Callable[[], None] | None:

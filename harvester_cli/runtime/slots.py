@@ -28,7 +28,7 @@ class Slot:
     number: int
     ref: str
     handle: Any = field(repr=False, default=None)
-    backend: "SlotBackend | None" = field(repr=False, default=None)
+    backend: SlotBackend | None = field(repr=False, default=None)
 
     def release(self) -> None:
         if self.backend is not None and self.handle is not None:
@@ -68,7 +68,8 @@ class FileSlots:
             filesafety.make_private_dir(self.lock_dir)
         except OSError as exc:
             raise errors.ConfigError(
-                f"cannot create lock directory {self.lock_dir}: {exc.strerror}; set HARVESTER_LOCK_DIR to a writable directory"
+                f"cannot create lock directory {self.lock_dir}: {exc.strerror}; "
+                "set HARVESTER_LOCK_DIR to a writable directory"
             ) from None
         filesafety.check_private_dir(self.lock_dir, what="lock directory", fix=self.FIX)
         if not os.access(self.lock_dir, os.W_OK):
@@ -161,8 +162,10 @@ class PostgresSlots:
     def release(self, slot: Slot) -> None:
         conn = slot.handle
         try:
-            conn.execute(text("SELECT pg_advisory_unlock(:k, :n)"),
-                         {"k": advisory_key(slot.job_type, self.schema()), "n": slot.number})
+            conn.execute(
+                text("SELECT pg_advisory_unlock(:k, :n)"),
+                {"k": advisory_key(slot.job_type, self.schema()), "n": slot.number},
+            )
         except SQLAlchemyError:
             pass  # the session is gone, and its advisory locks went with it
         finally:
@@ -185,9 +188,11 @@ class PostgresSlots:
         _, key, number = ref.split(":")
         with self.engine.connect() as conn:
             held = conn.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                     "AND classid::bigint = (:k & 4294967295) AND objid::bigint = :n AND objsubid = 2 "
-                     "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND classid::bigint = (:k & 4294967295) AND objid::bigint = :n AND objsubid = 2 "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                ),
                 {"k": int(key), "n": int(number)},
             ).scalar()
         return bool(held)

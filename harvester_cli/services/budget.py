@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from harvester_cli import errors
 from harvester_cli.store import usage
@@ -45,8 +45,9 @@ class Budget:
             if self._allowance == 0:
                 capped = self.cap()
                 cap, why = capped if capped is not None else (None, "")
-                self._allowance = usage.reserve_up_to(self.store, self.source, self.limit, self.chunk,
-                                                      self.job_type, cap)
+                self._allowance = usage.reserve_up_to(
+                    self.store, self.source, self.limit, self.chunk, self.job_type, cap
+                )
                 if self._allowance == 0 and cap is not None and usage.used_today(self.store, self.source) < self.limit:
                     raise errors.QuotaExhausted(why)
             if self._allowance == 0:
@@ -86,11 +87,14 @@ def deps_for(rc, source_name: str, transport=None, state_dir=None):
     if rc.job_type == "discovery":
         budget.cap = lambda: discovery_cap(rc.store, limit, rc.settings["HARVESTER_DISCOVERY_BUDGET_PERCENT"])
     deps = SourceDeps(
-        settings=rc.settings, policy=rc.retry_policy, stop=rc.stop,
+        settings=rc.settings,
+        policy=rc.retry_policy,
+        stop=rc.stop,
         spend=budget.spend if source_name != "files" else (lambda: None),
         exhausted=budget.exhausted,
         note=lambda message: rc.log("source.note", message, level="warning"),
-        transport=transport, state_dir=state_dir,
+        transport=transport,
+        state_dir=state_dir,
     )
     return deps, budget
 
@@ -101,10 +105,12 @@ def discovery_cap(store: Store, limit: int, percent: float) -> tuple[int, str] |
     if not waiting:
         return None
     share = discovery_share(limit, percent)
-    return share, (f"discovery's share of today's budget ({share} of {limit} requests, "
-                   f"HARVESTER_DISCOVERY_BUDGET_PERCENT={percent:g}) is spent while videos wait to be "
-                   "harvested; discovery continues where it stopped when the queue is empty or after "
-                   "00:00 UTC")
+    return share, (
+        f"discovery's share of today's budget ({share} of {limit} requests, "
+        f"HARVESTER_DISCOVERY_BUDGET_PERCENT={percent:g}) is spent while videos wait to be "
+        "harvested; discovery continues where it stopped when the queue is empty or after "
+        "00:00 UTC"
+    )
 
 
 def harvesting_cap(store: Store, limit: int, percent: float) -> tuple[int, str] | None:
@@ -113,9 +119,11 @@ def harvesting_cap(store: Store, limit: int, percent: float) -> tuple[int, str] 
     unspent = max(0, share - usage.by_job_today(store)["discovery"])
     if not unspent:
         return None
-    return limit - share, (f"harvesting's share of today's budget is spent: {unspent} of {limit} requests "
-                             f"stay for discovery, which has days to scan (HARVESTER_DISCOVERY_BUDGET_PERCENT="
-                             f"{percent:g}); harvesting continues after 00:00 UTC or once discovery is done")
+    return limit - share, (
+        f"harvesting's share of today's budget is spent: {unspent} of {limit} requests "
+        f"stay for discovery, which has days to scan (HARVESTER_DISCOVERY_BUDGET_PERCENT="
+        f"{percent:g}); harvesting continues after 00:00 UTC or once discovery is done"
+    )
 
 
 def ledger_queries_for(settings):
@@ -168,29 +176,45 @@ def report(store: Store, settings) -> dict:
         "budget": limit,
         "used": used["total"],
         "left": left,
-        "by_job_type": {"discovery": used["discovery"], "harvesting": used["harvesting"],
-                        "other": max(0, used["total"] - used["discovery"] - used["harvesting"])},
-        "discovery_share": {"percent": percent, "requests": discovery_share(limit, percent),
-                            "in_force": waiting > 0, "videos_waiting": waiting},
+        "by_job_type": {
+            "discovery": used["discovery"],
+            "harvesting": used["harvesting"],
+            "other": max(0, used["total"] - used["discovery"] - used["harvesting"]),
+        },
+        "discovery_share": {
+            "percent": percent,
+            "requests": discovery_share(limit, percent),
+            "in_force": waiting > 0,
+            "videos_waiting": waiting,
+        },
         "pace": {"requests_per_hour": round(per_hour, 1), "state": state, "runs_out_at": _iso(runs_out)},
-        "yield": {"new_videos": found["videos"], "comments": found["comments"], "new_domains": found["domains"],
-                  "new_videos_per_discovery_request": ratio(found["videos"], used["discovery"]),
-                  "comments_per_comment_request": ratio(found["comments"], used["harvesting"]),
-                  "new_domains_per_100_requests": ratio(found["domains"], used["total"], 100)},
-        "ledger": None if coverage is None else {"window_days": len(days), "queries": len(queries),
-                                                 **coverage, "next_due_at": _iso(next_due)},
+        "yield": {
+            "new_videos": found["videos"],
+            "comments": found["comments"],
+            "new_domains": found["domains"],
+            "new_videos_per_discovery_request": ratio(found["videos"], used["discovery"]),
+            "comments_per_comment_request": ratio(found["comments"], used["harvesting"]),
+            "new_domains_per_100_requests": ratio(found["domains"], used["total"], 100),
+        },
+        "ledger": None
+        if coverage is None
+        else {"window_days": len(days), "queries": len(queries), **coverage, "next_due_at": _iso(next_due)},
     }
 
 
 def line(data: dict) -> str:
     """The budget in one line (`watch`, `health`)."""
     share = data["discovery_share"]
-    text = (f"budget {data['used']}/{data['budget']} today (discovery {data['by_job_type']['discovery']}, "
-            f"harvesting {data['by_job_type']['harvesting']}), {data['left']} left, {data['pace']['state']}")
+    text = (
+        f"budget {data['used']}/{data['budget']} today (discovery {data['by_job_type']['discovery']}, "
+        f"harvesting {data['by_job_type']['harvesting']}), {data['left']} left, {data['pace']['state']}"
+    )
     if data["pace"]["runs_out_at"]:
         text += f" at {data['pace']['runs_out_at']}"
     if share["in_force"]:
         text += f"; discovery capped at {share['requests']} while {share['videos_waiting']} videos wait"
     if data["ledger"]:
-        text += f"; ledger {data['ledger']['settled'] + data['ledger']['complete']}/{data['ledger']['window_days'] * data['ledger']['queries']} days scanned"
+        ledger = data["ledger"]
+        scanned, days = ledger["settled"] + ledger["complete"], ledger["window_days"] * ledger["queries"]
+        text += f"; ledger {scanned}/{days} days scanned"
     return text

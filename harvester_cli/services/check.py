@@ -25,10 +25,11 @@ import os
 import socket
 import stat
 import tempfile
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from harvester_cli import errors
@@ -94,8 +95,12 @@ class Later:
 
 
 def _not_checked(name: str, envs: list[str]) -> Check:
-    return Check(name, FAIL, f"not checked: {', '.join(envs)} {'is' if len(envs) == 1 else 'are'} invalid "
-                             "(see the settings rows)", config=True)
+    return Check(
+        name,
+        FAIL,
+        f"not checked: {', '.join(envs)} {'is' if len(envs) == 1 else 'are'} invalid (see the settings rows)",
+        config=True,
+    )
 
 
 def origin_of(url: str) -> str:
@@ -113,6 +118,7 @@ def origin_of(url: str) -> str:
 
 # -- settings ---------------------------------------------------------------------------------------
 
+
 def settings_checks(settings: settings_mod.Settings, problems: list[settings_mod.Problem]) -> list[Check]:
     if not problems:
         origins: dict[str, int] = {}
@@ -126,6 +132,7 @@ def settings_checks(settings: settings_mod.Settings, problems: list[settings_mod
 
 
 # -- store ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class StoreProbe:
@@ -142,10 +149,22 @@ def check_store(url: str) -> StoreProbe:
         path = None
     if path is not None and not path.exists():
         if not path.parent.is_dir():
-            return StoreProbe(Check("store", FAIL, f"{shown}: the database directory {path.parent} does not "
-                                                   "exist; create it or fix HARVESTER_DATABASE_URL"))
-        where = "" if path.is_absolute() else (f" (a relative path: relative to the working directory "
-                                                f"{Path.cwd()}; cron's differs, use sqlite:////abs/path.db)")
+            return StoreProbe(
+                Check(
+                    "store",
+                    FAIL,
+                    f"{shown}: the database directory {path.parent} does not "
+                    "exist; create it or fix HARVESTER_DATABASE_URL",
+                )
+            )
+        where = (
+            ""
+            if path.is_absolute()
+            else (
+                f" (a relative path: relative to the working directory "
+                f"{Path.cwd()}; cron's differs, use sqlite:////abs/path.db)"
+            )
+        )
         return StoreProbe(Check("store", WARN, f"{shown}: no store yet{where}; `harvester init` creates it"))
     try:
         engine = engine_mod.make_engine(url, must_exist=True)
@@ -165,12 +184,20 @@ def check_store(url: str) -> StoreProbe:
             check = Check("store", WARN, f"{where}: no harvester tables yet; `harvester init` creates them")
         elif status in ("behind", "unversioned"):
             current = state.current or f"{schema.BASELINE} (first release, no version recorded)"
-            check = Check("store", WARN, f"{where}: run harvester init to upgrade (store at {current}, "
-                                         f"this version needs {state.head}); back it up first")
+            check = Check(
+                "store",
+                WARN,
+                f"{where}: run harvester init to upgrade (store at {current}, "
+                f"this version needs {state.head}); back it up first",
+            )
         else:
-            check = Check("store", FAIL, f"{where}: schema {state.current} is newer than this version of "
-                                         f"harvester knows (it needs {state.head}); upgrade harvester, or "
-                                         "restore the backup taken before the upgrade")
+            check = Check(
+                "store",
+                FAIL,
+                f"{where}: schema {state.current} is newer than this version of "
+                f"harvester knows (it needs {state.head}); upgrade harvester, or "
+                "restore the backup taken before the upgrade",
+            )
         overrides: dict[str, str] = {}
         if "system_config" in state.tables and status != "ahead":
             try:
@@ -184,6 +211,7 @@ def check_store(url: str) -> StoreProbe:
 
 # -- lock directory ---------------------------------------------------------------------------------
 
+
 def check_lock_dir(settings: settings_mod.Settings, bad: set[str], state_dir: Path | None = None) -> Check:
     name = "lock directory"
     if "HARVESTER_LOCK_BACKEND" in bad:
@@ -193,8 +221,12 @@ def check_lock_dir(settings: settings_mod.Settings, bad: set[str], state_dir: Pa
         if "HARVESTER_DATABASE_URL" in bad:
             return _not_checked(name, ["HARVESTER_DATABASE_URL"])
         if not url.startswith("postgresql"):
-            return Check(name, FAIL, "HARVESTER_LOCK_BACKEND=postgres needs a PostgreSQL HARVESTER_DATABASE_URL; "
-                                     "use file with SQLite", config=True)
+            return Check(
+                name,
+                FAIL,
+                "HARVESTER_LOCK_BACKEND=postgres needs a PostgreSQL HARVESTER_DATABASE_URL; use file with SQLite",
+                config=True,
+            )
         return Check(name, OK, "none needed: HARVESTER_LOCK_BACKEND=postgres (advisory locks in the database)")
     if "HARVESTER_LOCK_DIR" in bad or (not settings["HARVESTER_LOCK_DIR"] and "HARVESTER_DATABASE_URL" in bad):
         return _not_checked(name, [e for e in ("HARVESTER_LOCK_DIR", "HARVESTER_DATABASE_URL") if e in bad])
@@ -221,17 +253,28 @@ def lock_dir_state(path: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".harvester-check-"):
             pass
     except OSError as exc:
-        return Check(name, FAIL, f"{path} is not writable ({exc.strerror}); fix its permissions or set "
-                                 "HARVESTER_LOCK_DIR to a writable directory")
+        return Check(
+            name,
+            FAIL,
+            f"{path} is not writable ({exc.strerror}); fix its permissions or set "
+            "HARVESTER_LOCK_DIR to a writable directory",
+        )
     owner = _user(info.st_uid)
     me = os.geteuid()
     detail = f"{path} (mode {mode:o}, owner {owner})"
     if info.st_uid != me:
-        return Check(name, WARN, f"{detail}: owned by another user than this one ({_user(me)}); runs as "
-                                 "different users cannot share lock files (each is mode 600)")
+        return Check(
+            name,
+            WARN,
+            f"{detail}: owned by another user than this one ({_user(me)}); runs as "
+            "different users cannot share lock files (each is mode 600)",
+        )
     if mode & 0o022:
-        return Check(name, WARN, f"{detail}: writable by group or others, who could remove or hold the "
-                                 f"slot locks; chmod 700 {path}")
+        return Check(
+            name,
+            WARN,
+            f"{detail}: writable by group or others, who could remove or hold the slot locks; chmod 700 {path}",
+        )
     return Check(name, OK, detail)
 
 
@@ -241,14 +284,21 @@ def _lock_dir_to_create(path: Path) -> Check:
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        return Check(name, FAIL, f"{path} cannot be created: {parent} is not a directory; set HARVESTER_LOCK_DIR "
-                                 "to a writable directory")
+        return Check(
+            name,
+            FAIL,
+            f"{path} cannot be created: {parent} is not a directory; set HARVESTER_LOCK_DIR to a writable directory",
+        )
     try:
         probe = tempfile.mkdtemp(dir=parent, prefix=".harvester-check-")
         os.rmdir(probe)
     except OSError as exc:
-        return Check(name, FAIL, f"{path} cannot be created: {parent} is not writable ({exc.strerror}); create "
-                                 "it for the user that runs harvester, or set HARVESTER_LOCK_DIR")
+        return Check(
+            name,
+            FAIL,
+            f"{path} cannot be created: {parent} is not writable ({exc.strerror}); create "
+            "it for the user that runs harvester, or set HARVESTER_LOCK_DIR",
+        )
     return Check(name, OK, f"{path} does not exist yet; the first run creates it (mode 700) in {parent}")
 
 
@@ -263,13 +313,18 @@ def _user(uid: int) -> str:
 
 # -- source -----------------------------------------------------------------------------------------
 
+
 def _probe_client(timeout: float, transport, headers: Mapping[str, str] | None = None):
-    return http.build_client({"HARVESTER_HTTP_TIMEOUT_SECONDS": timeout, "HARVESTER_FETCH_CONCURRENCY": 1},
-                             transport=transport, headers=headers)
+    return http.build_client(
+        {"HARVESTER_HTTP_TIMEOUT_SECONDS": timeout, "HARVESTER_FETCH_CONCURRENCY": 1},
+        transport=transport,
+        headers=headers,
+    )
 
 
-def source_check(settings: settings_mod.Settings, bad: set[str], *, offline: bool, timeout: float,
-                 transport=None) -> Check | Later:
+def source_check(
+    settings: settings_mod.Settings, bad: set[str], *, offline: bool, timeout: float, transport=None
+) -> Check | Later:
     """The source's check: a Check now, or the network request to make."""
     if "HARVESTER_SOURCE" in bad:
         return _not_checked("source", ["HARVESTER_SOURCE"])
@@ -277,16 +332,19 @@ def source_check(settings: settings_mod.Settings, bad: set[str], *, offline: boo
     if not name:
         return Check("source", FAIL, "HARVESTER_SOURCE is not set; set it to tiktok, worker or files", config=True)
     label = f"source {name}"
-    needs = {"tiktok": ["TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "TIKTOK_API_BASE_URL"],
-             "worker": ["WORKER_WEBHOOK_URL", "WORKER_API_KEY"],
-             "files": ["HARVESTER_FILES_DIR"]}[name]
+    needs = {
+        "tiktok": ["TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "TIKTOK_API_BASE_URL"],
+        "worker": ["WORKER_WEBHOOK_URL", "WORKER_API_KEY"],
+        "files": ["HARVESTER_FILES_DIR"],
+    }[name]
     invalid = [e for e in needs if e in bad]
     if invalid:
         return _not_checked(label, invalid)
     missing = [e for e in needs if not settings[e]]
     if missing:
-        return Check(label, FAIL, f"{' and '.join(missing)} not set; the {name} source needs "
-                                  f"{', '.join(needs)}", config=True)
+        return Check(
+            label, FAIL, f"{' and '.join(missing)} not set; the {name} source needs {', '.join(needs)}", config=True
+        )
     if name == "files":
         return check_files(Path(settings["HARVESTER_FILES_DIR"]).expanduser())
     if name == "tiktok":
@@ -314,16 +372,16 @@ def check_tiktok(settings, timeout: float, transport=None) -> Check:
         return Check(label, FAIL, f"token request to {origin_of(base)} failed: {exc}")
     finally:
         client.close()
-    return Check(label, OK, f"{origin_of(base)} issued an access token (valid {int(lifetime)}s); "
-                            "no research request made")
+    return Check(
+        label, OK, f"{origin_of(base)} issued an access token (valid {int(lifetime)}s); no research request made"
+    )
 
 
 def check_worker(settings, timeout: float, transport=None) -> Check:
     """One authenticated request that returns no items: the comments of a video that never exists."""
     label = "source worker"
     base = settings["WORKER_WEBHOOK_URL"].rstrip("/")
-    client = _probe_client(timeout, transport,
-                           headers={"Authorization": f"Bearer {settings['WORKER_API_KEY']}"})
+    client = _probe_client(timeout, transport, headers={"Authorization": f"Bearer {settings['WORKER_API_KEY']}"})
     what = "worker request"
     try:
         response = http.send(client, "GET", base + WORKER_PROBE_PATH, what=what, params={"limit": 1})
@@ -337,15 +395,20 @@ def check_worker(settings, timeout: float, transport=None) -> Check:
     except (UnicodeDecodeError, ValueError):
         body = None
     if status in (401, 403):
-        return Check(label, FAIL, f"{origin_of(base)} refused the key ({http.describe(response, body)}); "
-                                  "check WORKER_API_KEY")
+        return Check(
+            label, FAIL, f"{origin_of(base)} refused the key ({http.describe(response, body)}); check WORKER_API_KEY"
+        )
     if status == 200 and isinstance(body, dict) and isinstance(body.get("comments"), list):
         return Check(label, OK, f"{origin_of(base)} accepted the key (HTTP 200, no items)")
     if status == 404 and isinstance(body, dict):
         return Check(label, OK, f"{origin_of(base)} accepted the key (HTTP 404 for an unknown video, no items)")
-    return Check(label, FAIL, f"{origin_of(base)} did not answer as the worker contract says "
-                              f"({http.describe(response, body)}); check WORKER_WEBHOOK_URL (the service's "
-                              "base URL, without /videos)")
+    return Check(
+        label,
+        FAIL,
+        f"{origin_of(base)} did not answer as the worker contract says "
+        f"({http.describe(response, body)}); check WORKER_WEBHOOK_URL (the service's "
+        "base URL, without /videos)",
+    )
 
 
 def check_files(directory: Path) -> Check:
@@ -355,16 +418,24 @@ def check_files(directory: Path) -> Check:
     label = "source files"
     if not directory.is_dir():
         state = "is not a directory" if directory.exists() else "does not exist"
-        return Check(label, FAIL, f"HARVESTER_FILES_DIR={directory} {state}; point it at a directory holding "
-                                  "videos.jsonl and comments.jsonl")
+        return Check(
+            label,
+            FAIL,
+            f"HARVESTER_FILES_DIR={directory} {state}; point it at a directory holding videos.jsonl and comments.jsonl",
+        )
     status, notes = OK, []
-    for file_name, parse, required in ((files.VIDEOS_FILE, files.parse_video, True),
-                                       (files.COMMENTS_FILE, files.parse_comment, False)):
+    for file_name, parse, required in (
+        (files.VIDEOS_FILE, files.parse_video, True),
+        (files.COMMENTS_FILE, files.parse_comment, False),
+    ):
         path = directory / file_name
         if not path.is_file():
             if required:
-                return Check(label, FAIL, f"{path} not found; HARVESTER_FILES_DIR must hold {files.VIDEOS_FILE} "
-                                          f"and {files.COMMENTS_FILE}")
+                return Check(
+                    label,
+                    FAIL,
+                    f"{path} not found; HARVESTER_FILES_DIR must hold {files.VIDEOS_FILE} and {files.COMMENTS_FILE}",
+                )
             status = WARN if status == OK else status
             notes.append(f"{file_name} not found (every video has no comments)")
             continue
@@ -380,8 +451,10 @@ def check_files(directory: Path) -> Check:
             notes.append(f"{file_name}: none of the first {len(bad)} lines parse ({bad[0]})")
         elif bad:
             status = WARN if status == OK else status
-            notes.append(f"{file_name}: {len(good)} of the first {len(good) + len(bad)} lines parse ({bad[0]}; "
-                         "such lines are skipped)")
+            notes.append(
+                f"{file_name}: {len(good)} of the first {len(good) + len(bad)} lines parse ({bad[0]}; "
+                "such lines are skipped)"
+            )
         else:
             notes.append(f"{file_name}: the first {len(good)} lines parse")
     return Check(label, status, f"{directory}: " + "; ".join(notes))
@@ -421,16 +494,23 @@ def _first_lines(path: Path, parse) -> tuple[list[int], list[str]]:
 
 # -- webhooks and pings -----------------------------------------------------------------------------
 
-WEBHOOK_SETTINGS = tuple(s.env for s in settings_mod.SETTINGS
-                         if s.env.startswith("HARVESTER_") and s.env.endswith("_WEBHOOK_URL"))
+WEBHOOK_SETTINGS = tuple(
+    s.env for s in settings_mod.SETTINGS if s.env.startswith("HARVESTER_") and s.env.endswith("_WEBHOOK_URL")
+)
 PING_SETTINGS = tuple(s.env for s in settings_mod.SETTINGS if s.env.startswith("HARVESTER_PING_URL"))
 
 
 def send_test_payload(host: str) -> dict[str, Any]:
     """What `--send-test` posts: Slack-compatible, shaped like `health --notify`, marked as a test."""
-    return {"text": f"harvester on {host}: TEST message from `harvester check --send-test`; "
-                    "this is not an alert, nothing needs doing",
-            "test": True, "host": host, "healthy": True, "alerts_started": [], "alerts_resolved": []}
+    return {
+        "text": f"harvester on {host}: TEST message from `harvester check --send-test`; "
+        "this is not an alert, nothing needs doing",
+        "test": True,
+        "host": host,
+        "healthy": True,
+        "alerts_started": [],
+        "alerts_resolved": [],
+    }
 
 
 def check_webhook(env: str, url: str, *, send_test: bool, timeout: float, transport=None) -> Check:
@@ -447,8 +527,9 @@ def check_webhook(env: str, url: str, *, send_test: bool, timeout: float, transp
     finally:
         client.close()
     if not send_test:
-        return Check(label, OK, f"{shown}... reachable (HTTP {response.status_code} to HEAD); "
-                                "--send-test posts a test message")
+        return Check(
+            label, OK, f"{shown}... reachable (HTTP {response.status_code} to HEAD); --send-test posts a test message"
+        )
     if 200 <= response.status_code < 300:
         return Check(label, OK, f"{shown}... accepted the test message (HTTP {response.status_code})")
     return Check(label, FAIL, f"{shown}... refused the test message ({http.describe(response)})")
@@ -468,8 +549,9 @@ def check_ping(env: str, url: str, *, timeout: float, transport=None) -> Check:
     return Check(label, OK, f"{root} reachable (HTTP {response.status_code}); the check itself was not pinged")
 
 
-def url_checks(settings: settings_mod.Settings, bad: set[str], *, offline: bool, send_test: bool,
-               timeout: float, transport=None) -> list[Check | Later]:
+def url_checks(
+    settings: settings_mod.Settings, bad: set[str], *, offline: bool, send_test: bool, timeout: float, transport=None
+) -> list[Check | Later]:
     out: list[Check | Later] = []
     for env in WEBHOOK_SETTINGS:
         label = f"webhook {env}"
@@ -479,16 +561,23 @@ def url_checks(settings: settings_mod.Settings, bad: set[str], *, offline: bool,
         url = settings[env]
         if not url:
             if send_test and env == "HARVESTER_ALERT_WEBHOOK_URL":
-                out.append(Check(label, FAIL, f"--send-test needs {env}; set it in the environment or env file",
-                                 config=True))
+                out.append(
+                    Check(label, FAIL, f"--send-test needs {env}; set it in the environment or env file", config=True)
+                )
             elif env == "HARVESTER_ALERT_WEBHOOK_URL":
                 out.append(Check(label, OK, "not set (health --notify has nowhere to post)"))
             continue
         if offline:
             out.append(Check(label, OK, f"{origin_of(url)}... set; not requested (--offline)"))
             continue
-        out.append(Later(label, lambda env=env, url=url: check_webhook(
-            env, url, send_test=send_test, timeout=timeout, transport=transport)))
+        out.append(
+            Later(
+                label,
+                lambda env=env, url=url: check_webhook(
+                    env, url, send_test=send_test, timeout=timeout, transport=transport
+                ),
+            )
+        )
     pings = 0
     for env in PING_SETTINGS:
         label = f"ping {env}"
@@ -510,9 +599,18 @@ def url_checks(settings: settings_mod.Settings, bad: set[str], *, offline: bool,
 
 # -- all of it --------------------------------------------------------------------------------------
 
-def run(environ: Mapping[str, str] | None = None, env_file: Path | None = None, *,
-        database_url: str | None = None, offline: bool = False, send_test: bool = False,
-        timeout: float | None = None, transport=None, state_dir: Path | None = None) -> Report:
+
+def run(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = None,
+    *,
+    database_url: str | None = None,
+    offline: bool = False,
+    send_test: bool = False,
+    timeout: float | None = None,
+    transport=None,
+    state_dir: Path | None = None,
+) -> Report:
     """Every check, in order: settings, store, lock directory, source, webhooks and pings."""
     environ = os.environ if environ is None else environ
     options = {"HARVESTER_DATABASE_URL": database_url} if database_url else None
@@ -540,7 +638,7 @@ def run(environ: Mapping[str, str] | None = None, env_file: Path | None = None, 
     results: dict[int, Check] = {}
     if later:  # the network checks at once: the slowest bounds the wait, not their sum
         with ThreadPoolExecutor(max_workers=min(8, len(later))) as pool:
-            results = dict(zip(map(id, later), pool.map(_guarded, later)))
+            results = dict(zip(map(id, later), pool.map(_guarded, later), strict=True))
     checks = [results[id(p)] if isinstance(p, Later) else p for p in planned]
     secrets = settings.secrets()
     return Report([Check(c.name, c.status, settings_mod.scrub(c.detail, secrets), c.config) for c in checks])

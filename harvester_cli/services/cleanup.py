@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import and_, delete, func, not_, or_, select
 
@@ -41,22 +41,44 @@ def rules() -> list[Rule]:
     return [
         # A comment's domain mentions go with it, in the same batch: picking mentions by
         # "comment_id IN (old comments)" re-read every old comment on every batch.
-        Rule("comments", t.comments.c.id, lambda cutoff: t.comments.c.harvested_at < cutoff,
-             children=(("domain_mentions", "comment_id"),)),
+        Rule(
+            "comments",
+            t.comments.c.id,
+            lambda cutoff: t.comments.c.harvested_at < cutoff,
+            children=(("domain_mentions", "comment_id"),),
+        ),
         # A video goes once none of its comments is kept (the comments rule runs first; counting
         # only kept comments also makes the dry run predict the videos the real run deletes).
-        Rule("videos", t.videos.c.id, lambda cutoff: and_(
-            t.videos.c.last_seen_at < cutoff,
-            t.videos.c.harvest_state.in_(("done", "failed")),
-            not_(select(t.comments.c.id).where(t.comments.c.video_id == t.videos.c.id,
-                                               t.comments.c.harvested_at >= cutoff).exists()))),
+        Rule(
+            "videos",
+            t.videos.c.id,
+            lambda cutoff: and_(
+                t.videos.c.last_seen_at < cutoff,
+                t.videos.c.harvest_state.in_(("done", "failed")),
+                not_(
+                    select(t.comments.c.id)
+                    .where(t.comments.c.video_id == t.videos.c.id, t.comments.c.harvested_at >= cutoff)
+                    .exists()
+                ),
+            ),
+        ),
         Rule("system_logs", t.system_logs.c.id, lambda cutoff: t.system_logs.c.created_at < cutoff),
-        Rule("job_status", t.job_status.c.id, lambda cutoff: and_(
-            t.job_status.c.started_at < cutoff, t.job_status.c.status != "running")),
-        Rule("dead_letter_queue", t.dead_letter_queue.c.id, lambda cutoff: and_(
-            t.dead_letter_queue.c.status.in_(("resolved", "discarded")),
-            or_(t.dead_letter_queue.c.resolved_at < cutoff,
-                and_(t.dead_letter_queue.c.resolved_at.is_(None), t.dead_letter_queue.c.updated_at < cutoff)))),
+        Rule(
+            "job_status",
+            t.job_status.c.id,
+            lambda cutoff: and_(t.job_status.c.started_at < cutoff, t.job_status.c.status != "running"),
+        ),
+        Rule(
+            "dead_letter_queue",
+            t.dead_letter_queue.c.id,
+            lambda cutoff: and_(
+                t.dead_letter_queue.c.status.in_(("resolved", "discarded")),
+                or_(
+                    t.dead_letter_queue.c.resolved_at < cutoff,
+                    and_(t.dead_letter_queue.c.resolved_at.is_(None), t.dead_letter_queue.c.updated_at < cutoff),
+                ),
+            ),
+        ),
         Rule("api_usage", t.api_usage.c.day, lambda cutoff: t.api_usage.c.day < cutoff.strftime("%Y-%m-%d")),
     ]
 
@@ -69,17 +91,29 @@ def count(store: Store, cutoff: dt.datetime) -> dict[str, int]:
             table = t.metadata.tables[rule.table]
             for child, column in rule.children:
                 ctable = t.metadata.tables[child]
-                result[child] = conn.execute(select(func.count()).select_from(ctable).where(
-                    ctable.c[column].in_(select(rule.key).where(rule.condition(cutoff))))).scalar() or 0
-            result[rule.table] = conn.execute(select(func.count()).select_from(table)
-                                              .where(rule.condition(cutoff))).scalar() or 0
+                result[child] = (
+                    conn.execute(
+                        select(func.count())
+                        .select_from(ctable)
+                        .where(ctable.c[column].in_(select(rule.key).where(rule.condition(cutoff))))
+                    ).scalar()
+                    or 0
+                )
+            result[rule.table] = (
+                conn.execute(select(func.count()).select_from(table).where(rule.condition(cutoff))).scalar() or 0
+            )
     return result
 
 
-def purge(store: Store, cutoff: dt.datetime, *, batch_size: int = BATCH_SIZE,
-          checkpoint: Callable[[], None] = lambda: None,
-          progress: Callable[[str, int], None] = lambda table, n: None,
-          pause: Callable[[float], None] | None = None) -> dict[str, int]:
+def purge(
+    store: Store,
+    cutoff: dt.datetime,
+    *,
+    batch_size: int = BATCH_SIZE,
+    checkpoint: Callable[[], None] = lambda: None,
+    progress: Callable[[str, int], None] = lambda table, n: None,
+    pause: Callable[[float], None] | None = None,
+) -> dict[str, int]:
     """Delete in batches of `batch_size` rows (and their children), one short transaction each.
 
     `pause(seconds_the_batch_took)` runs between batches; by default it sleeps on SQLite

@@ -26,7 +26,8 @@ import datetime as dt
 import re
 import socket
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from harvester_cli.redact import scrub
 from harvester_cli.services import links as links_service
@@ -67,8 +68,14 @@ def _describe(length: dt.timedelta) -> str:
     return f"{seconds}s"
 
 
-def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: int = MIN_MENTIONS,
-          now: dt.datetime | None = None) -> dict[str, Any]:
+def build(
+    store: Store,
+    *,
+    length: dt.timedelta,
+    top: int = TOP,
+    min_mentions: int = MIN_MENTIONS,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The digest of the last completed window of `length`."""
     now = now or store.now()
     start, end = window(now, length)
@@ -86,30 +93,61 @@ def build(store: Store, *, length: dt.timedelta, top: int = TOP, min_mentions: i
         "window": {"start": _iso(start), "end": _iso(end), "length": _describe(length)},
         "ready": pending == 0 or now >= end + EXTRACTION_GRACE,
         "pending_comments": pending,
-        "new_domains": [{"domain": r["domain"], "category": r["category"], "mentions": r["mentions"],
-                         "videos": r["videos"], "first_seen": _iso(r["first_seen"]),
-                         "last_seen": _iso(r["last_seen"]), "first_extracted_at": _iso(r["first_extracted_at"])}
-                        for r in new],
-        "rising": [{"domain": r["domain"], "category": r["category"], "mentions": r["mentions"],
-                    "previous": r["previous"], "growth": r["growth"], "videos": r["videos"],
-                    "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"])} for r in rising],
-        "links": [{"link": r["link"], "domain": r["domain"], "category": r["category"], "mentions": r["mentions"],
-                   "videos": r["videos"], "first_seen": _iso(r["first_seen"]), "last_seen": _iso(r["last_seen"]),
-                   "sample": _sample(texts.get(r["latest"]))}
-                  for r in links],
+        "new_domains": [
+            {
+                "domain": r["domain"],
+                "category": r["category"],
+                "mentions": r["mentions"],
+                "videos": r["videos"],
+                "first_seen": _iso(r["first_seen"]),
+                "last_seen": _iso(r["last_seen"]),
+                "first_extracted_at": _iso(r["first_extracted_at"]),
+            }
+            for r in new
+        ],
+        "rising": [
+            {
+                "domain": r["domain"],
+                "category": r["category"],
+                "mentions": r["mentions"],
+                "previous": r["previous"],
+                "growth": r["growth"],
+                "videos": r["videos"],
+                "first_seen": _iso(r["first_seen"]),
+                "last_seen": _iso(r["last_seen"]),
+            }
+            for r in rising
+        ],
+        "links": [
+            {
+                "link": r["link"],
+                "domain": r["domain"],
+                "category": r["category"],
+                "mentions": r["mentions"],
+                "videos": r["videos"],
+                "first_seen": _iso(r["first_seen"]),
+                "last_seen": _iso(r["last_seen"]),
+                "sample": _sample(texts.get(r["latest"])),
+            }
+            for r in links
+        ],
     }
 
 
-def _rising(store: Store, counts, before: dict[str, int], *, start, end, top: int, min_mentions: int
-            ) -> list[dict[str, Any]]:
+def _rising(
+    store: Store, counts, before: dict[str, int], *, start, end, top: int, min_mentions: int
+) -> list[dict[str, Any]]:
     """Domains with at least `min_mentions` mentions in the window, more than in the one before,
     by growth (as `domains --rising`, over harvest time)."""
     per_domain: dict[str, list[int]] = {}
     for domain, _link, current, *_ in counts:
         sums = per_domain.setdefault(domain, [0, before.get(domain, 0)])
         sums[0] += current
-    rows = [{"domain": d, "mentions": cur, "previous": prev} for d, (cur, prev) in per_domain.items()
-            if cur >= min_mentions and cur > prev]
+    rows = [
+        {"domain": d, "mentions": cur, "previous": prev}
+        for d, (cur, prev) in per_domain.items()
+        if cur >= min_mentions and cur > prev
+    ]
     rows.sort(key=lambda r: (-r["mentions"] / max(r["previous"], 1), -r["mentions"], r["domain"]))
     rows = rows[:top]
     names = [r["domain"] for r in rows]
@@ -124,9 +162,19 @@ def _rising(store: Store, counts, before: dict[str, int], *, start, end, top: in
 
 def _links(counts, *, top: int) -> list[dict[str, Any]]:
     """The links mentioned most in the window, then in the most videos, then by link."""
-    rows = [{"domain": d, "link": link, "mentions": n, "videos": videos, "first_seen": first, "last_seen": last,
-             "latest": latest}
-            for d, link, n, videos, first, last, latest in counts if link is not None]
+    rows = [
+        {
+            "domain": d,
+            "link": link,
+            "mentions": n,
+            "videos": videos,
+            "first_seen": first,
+            "last_seen": last,
+            "latest": latest,
+        }
+        for d, link, n, videos, first, last, latest in counts
+        if link is not None
+    ]
     rows.sort(key=lambda r: (-r["mentions"], -r["videos"], r["link"]))
     return with_categories(rows[:top])
 
@@ -134,7 +182,7 @@ def _links(counts, *, top: int) -> list[dict[str, Any]]:
 def _sample(text: str | None) -> str | None:
     if text is None:
         return None
-    return text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS - 3] + "..."
+    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 3] + "..."
 
 
 def is_empty(digest: dict[str, Any]) -> bool:
@@ -150,8 +198,9 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\
 def _mrkdwn(text: Any) -> str:
     """Untrusted text for a Slack message: controls escaped, Slack's control characters (&, <, >)
     escaped so nothing becomes a mention or a link, inside a code span (no formatting, no unfurl)."""
-    value = _UNSAFE.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100
-                        else f"\\u{ord(m.group(0)):04x}", str(text))
+    value = _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", str(text)
+    )
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
     return f"`{value}`"
 
@@ -172,21 +221,38 @@ def message(digest: dict[str, Any], host: str | None = None) -> dict[str, Any]:
     lines = [f"harvester digest on {host}: {_minute(w['start'])} to {_minute(w['end'])} UTC ({w['length']})"]
     if digest["new_domains"]:
         lines.append(f"*New domains* ({len(digest['new_domains'])})")
-        lines += [f"• {_mrkdwn(r['domain'])}{_category(r)}: {r['mentions']} mentions, {r['videos']} videos"
-                  for r in digest["new_domains"]]
+        lines += [
+            f"• {_mrkdwn(r['domain'])}{_category(r)}: {r['mentions']} mentions, {r['videos']} videos"
+            for r in digest["new_domains"]
+        ]
     if digest["rising"]:
         lines.append(f"*Rising* ({len(digest['rising'])})")
-        lines += [f"• {_mrkdwn(r['domain'])}{_category(r)}: {r['mentions']} mentions against {r['previous']} "
-                  f"the {w['length']} before ({r['growth']:g}x)" for r in digest["rising"]]
+        lines += [
+            f"• {_mrkdwn(r['domain'])}{_category(r)}: {r['mentions']} mentions against {r['previous']} "
+            f"the {w['length']} before ({r['growth']:g}x)"
+            for r in digest["rising"]
+        ]
     if digest["links"]:
         lines.append(f"*Most mentioned links* ({len(digest['links'])})")
-        lines += [f"• {_mrkdwn(r['link'])}{_category(r)}: {r['mentions']} mentions, {r['videos']} videos"
-                  for r in digest["links"]]
+        lines += [
+            f"• {_mrkdwn(r['link'])}{_category(r)}: {r['mentions']} mentions, {r['videos']} videos"
+            for r in digest["links"]
+        ]
     if digest["pending_comments"]:
-        lines.append(f"({digest['pending_comments']} comments harvested before the window's end were not "
-                     "extracted yet)")
-    return {"text": "\n".join(lines), "unfurl_links": False, "unfurl_media": False, "digest": True, "host": host,
-            "window": w, "new_domains": digest["new_domains"], "rising": digest["rising"], "links": digest["links"]}
+        lines.append(
+            f"({digest['pending_comments']} comments harvested before the window's end were not extracted yet)"
+        )
+    return {
+        "text": "\n".join(lines),
+        "unfurl_links": False,
+        "unfurl_media": False,
+        "digest": True,
+        "host": host,
+        "window": w,
+        "new_domains": digest["new_domains"],
+        "rising": digest["rising"],
+        "links": digest["links"],
+    }
 
 
 def redacted(value: Any, secrets: list[str]) -> Any:
@@ -205,12 +271,20 @@ def redacted(value: Any, secrets: list[str]) -> Any:
 
 def _start_end(digest: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
     w = digest["window"]
-    return (dt.datetime.fromisoformat(w["start"].removesuffix("Z")),
-            dt.datetime.fromisoformat(w["end"].removesuffix("Z")))
+    return (
+        dt.datetime.fromisoformat(w["start"].removesuffix("Z")),
+        dt.datetime.fromisoformat(w["end"].removesuffix("Z")),
+    )
 
 
-def notify(store: Store, digest: dict[str, Any], post: Callable[[dict[str, Any]], None], *,
-           secrets: list[str], host: str | None = None) -> dict[str, Any]:
+def notify(
+    store: Store,
+    digest: dict[str, Any],
+    post: Callable[[dict[str, Any]], None],
+    *,
+    secrets: list[str],
+    host: str | None = None,
+) -> dict[str, Any]:
     """Post the digest's window once: {"sent": bool, "reason": why not, ...}.
 
     Not posted (and said so): a window posted before, one another run is posting, a window
@@ -222,9 +296,12 @@ def notify(store: Store, digest: dict[str, Any], post: Callable[[dict[str, Any]]
     if done is not None and done["state"] == "posted":
         return {"sent": False, "reason": "already posted", "posted_at": _iso(done["posted_at"])}
     if not digest["ready"]:
-        return {"sent": False, "reason": f"waiting for extract: {digest['pending_comments']} comments harvested "
-                                         f"before {digest['window']['end']} are not extracted yet (posts by "
-                                         f"{_iso(end + EXTRACTION_GRACE)} at the latest)"}
+        return {
+            "sent": False,
+            "reason": f"waiting for extract: {digest['pending_comments']} comments harvested "
+            f"before {digest['window']['end']} are not extracted yet (posts by "
+            f"{_iso(end + EXTRACTION_GRACE)} at the latest)",
+        }
     if is_empty(digest):
         return {"sent": False, "reason": "nothing to post: no new domain, no rising domain and no link in the window"}
     token = uuid.uuid4().hex
@@ -238,9 +315,16 @@ def notify(store: Store, digest: dict[str, Any], post: Callable[[dict[str, Any]]
     except BaseException:
         digests_store.release(store, start, end, token)
         raise
-    summary = {"new_domains": len(digest["new_domains"]), "rising": len(digest["rising"]),
-               "links": len(digest["links"])}
+    summary = {
+        "new_domains": len(digest["new_domains"]),
+        "rising": len(digest["rising"]),
+        "links": len(digest["links"]),
+    }
     digests_store.mark_posted(store, start, end, token, summary)
-    logs.write(store, "digest.posted", f"digest of {digest['window']['start']} to {digest['window']['end']} "
-                                       f"posted: {summary}", details=summary)
+    logs.write(
+        store,
+        "digest.posted",
+        f"digest of {digest['window']['start']} to {digest['window']['end']} posted: {summary}",
+        details=summary,
+    )
     return {"sent": True, **summary}

@@ -13,7 +13,7 @@ without days (files, worker) are read whole, as before.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from harvester_cli import errors
 from harvester_cli.models import Video
@@ -43,8 +43,9 @@ def discovery_days_due(rc: RunContext, source) -> bool:
     return ledger.due_count(rc.store, source.ledger_queries(), ledger_days(rc.store, rc.settings), settle) > 0
 
 
-def discover(rc: RunContext, source, *, limit: int | None = None, force_refresh: bool = False,
-             video_ids: Sequence[int] = ()) -> str:
+def discover(
+    rc: RunContext, source, *, limit: int | None = None, force_refresh: bool = False, video_ids: Sequence[int] = ()
+) -> str:
     """Upsert the promoted videos the source yields; returns a one-line summary."""
     if uses_ledger(source) and not video_ids:
         return _discover_by_day(rc, source, limit=limit, force_refresh=force_refresh)
@@ -52,8 +53,18 @@ def discover(rc: RunContext, source, *, limit: int | None = None, force_refresh:
 
 
 def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh: bool) -> str:
-    totals = {"candidates": 0, "promoted": 0, "new": 0, "known": 0, "requeued": 0, "not_promoted": 0,
-              "pages": 0, "days_scanned": 0, "days_completed": 0, "restarts": 0}
+    totals = {
+        "candidates": 0,
+        "promoted": 0,
+        "new": 0,
+        "known": 0,
+        "requeued": 0,
+        "not_promoted": 0,
+        "pages": 0,
+        "days_scanned": 0,
+        "days_completed": 0,
+        "restarts": 0,
+    }
     queries = source.ledger_queries()
     days = ledger_days(rc.store, rc.settings)
     settle = dt.timedelta(hours=rc.settings["HARVESTER_DISCOVERY_SETTLE_HOURS"])
@@ -65,8 +76,17 @@ def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh
     try:
         while limit is None or totals["promoted"] < limit:
             rc.checkpoint()
-            claim = ledger.claim_next(rc.store, source.name, queries, days, settle=settle, run_id=rc.run_id,
-                                      lease=lease, force=force_refresh, skip=done)
+            claim = ledger.claim_next(
+                rc.store,
+                source.name,
+                queries,
+                days,
+                settle=settle,
+                run_id=rc.run_id,
+                lease=lease,
+                force=force_refresh,
+                skip=done,
+            )
             if claim is None:
                 break
             done.add((claim.query.fingerprint, claim.day))
@@ -96,25 +116,34 @@ def _discover_by_day(rc: RunContext, source, *, limit: int | None, force_refresh
     rc.details.update(totals)
     if not totals["days_scanned"]:
         when = ledger.next_due(rc.store, queries, days, settle)
-        summary = ("nothing due: every day of the window is scanned; next scan due "
-                   + (f"{when:%Y-%m-%d %H:%M} UTC" if when else "never (widen HARVESTER_DISCOVERY_DAYS)"))
+        summary = "nothing due: every day of the window is scanned; next scan due " + (
+            f"{when:%Y-%m-%d %H:%M} UTC" if when else "never (widen HARVESTER_DISCOVERY_DAYS)"
+        )
         rc.details["next_due_at"] = when.isoformat() + "Z" if when else None
     else:
-        summary = (f"{totals['days_scanned']} day scan(s), {totals['pages']} pages: {totals['promoted']} promoted "
-                   f"of {totals['candidates']} candidates, {totals['new']} new, {totals['known']} known, "
-                   f"{totals['requeued']} re-queued; {totals['days_completed']} day(s) completed"
-                   + (f", {totals['restarts']} expired search(es) restarted" if totals["restarts"] else "")
-                   + (f", {len(failures)} day scan(s) failed" if failures else "")
-                   + stop_note)
+        summary = (
+            f"{totals['days_scanned']} day scan(s), {totals['pages']} pages: {totals['promoted']} promoted "
+            f"of {totals['candidates']} candidates, {totals['new']} new, {totals['known']} known, "
+            f"{totals['requeued']} re-queued; {totals['days_completed']} day(s) completed"
+            + (f", {totals['restarts']} expired search(es) restarted" if totals["restarts"] else "")
+            + (f", {len(failures)} day scan(s) failed" if failures else "")
+            + stop_note
+        )
     rc.log("discover.done", summary, details=totals)
     if failures:
-        raise errors.PermanentSourceError(
-            f"{len(failures)} day scan(s) failed ({failures[0]}); {summary}")
+        raise errors.PermanentSourceError(f"{len(failures)} day scan(s) failed ({failures[0]}); {summary}")
     return summary
 
 
-def _scan(rc: RunContext, source, claim: ledger.Claim, settle: dt.timedelta, totals: dict,
-          limit: int | None, force_refresh: bool) -> None:
+def _scan(
+    rc: RunContext,
+    source,
+    claim: ledger.Claim,
+    settle: dt.timedelta,
+    totals: dict,
+    limit: int | None,
+    force_refresh: bool,
+) -> None:
     """Page through one claimed day, writing each page with the ledger's progress."""
     pages = source.scan_day(claim.query, claim.day, claim.cursor, claim.search_id)
     try:
@@ -126,17 +155,33 @@ def _scan(rc: RunContext, source, claim: ledger.Claim, settle: dt.timedelta, tot
             promoted = [v for v in page.videos if v.promoted_reason]
             cut = limit is not None and totals["promoted"] + len(promoted) > limit
             if cut:  # --limit ends inside this page: the ledger stays at its start, to be read again
-                promoted = promoted[:limit - totals["promoted"]]
+                promoted = promoted[: limit - totals["promoted"]]
             with rc.store.tx() as conn:
-                counts = videos_store.upsert_discovered(rc.store, promoted, source.name,
-                                                        force_refresh=force_refresh, conn=conn)
-                state = "partial" if cut else ledger.save_page(
-                    conn, rc.store, claim, rc.run_id, page, new_videos=counts["new"], promoted=len(promoted),
-                    settle=settle)
+                counts = videos_store.upsert_discovered(
+                    rc.store, promoted, source.name, force_refresh=force_refresh, conn=conn
+                )
+                state = (
+                    "partial"
+                    if cut
+                    else ledger.save_page(
+                        conn,
+                        rc.store,
+                        claim,
+                        rc.run_id,
+                        page,
+                        new_videos=counts["new"],
+                        promoted=len(promoted),
+                        settle=settle,
+                    )
+                )
             if page.restarted:
                 totals["restarts"] += 1
-                rc.log("discover.restart", f"{claim.query.kind} scan of {claim.day}: the saved search had "
-                       "expired, so the day started over from its first page", level="warning")
+                rc.log(
+                    "discover.restart",
+                    f"{claim.query.kind} scan of {claim.day}: the saved search had "
+                    "expired, so the day started over from its first page",
+                    level="warning",
+                )
             for key in ("new", "known", "requeued"):
                 totals[key] += counts[key]
             totals["pages"] += 1
@@ -145,8 +190,12 @@ def _scan(rc: RunContext, source, claim: ledger.Claim, settle: dt.timedelta, tot
             totals["not_promoted"] += len(page.videos) - len(promoted)
             rc.ok(len(promoted))
             if state is None:
-                rc.log("discover.claim_lost", f"{claim.query.kind} scan of {claim.day}: this run's claim "
-                       "expired and another run took the day over", level="warning")
+                rc.log(
+                    "discover.claim_lost",
+                    f"{claim.query.kind} scan of {claim.day}: this run's claim "
+                    "expired and another run took the day over",
+                    level="warning",
+                )
                 return
             if page.last:
                 totals["days_completed"] += 1
@@ -157,8 +206,7 @@ def _scan(rc: RunContext, source, claim: ledger.Claim, settle: dt.timedelta, tot
         pages.close()
 
 
-def _discover_all(rc: RunContext, source, *, limit: int | None, force_refresh: bool,
-                  video_ids: Sequence[int]) -> str:
+def _discover_all(rc: RunContext, source, *, limit: int | None, force_refresh: bool, video_ids: Sequence[int]) -> str:
     totals = {"candidates": 0, "promoted": 0, "new": 0, "known": 0, "requeued": 0, "not_promoted": 0}
     batch: list[Video] = []
     quota_note = ""
@@ -198,9 +246,10 @@ def _discover_all(rc: RunContext, source, *, limit: int | None, force_refresh: b
             rc.log("discover.not_found", f"--video-id not found or not promoted: {missing}", level="warning")
             totals["not_found"] = len(missing)
     rc.details.update(totals)
-    summary = (f"{totals['promoted']} promoted of {totals['candidates']} candidates: {totals['new']} new, "
-               f"{totals['known']} known, {totals['requeued']} re-queued{quota_note}"
-               + (f"; --video-id not found or not promoted: {', '.join(map(str, missing))}"
-                  if totals.get("not_found") else ""))
+    summary = (
+        f"{totals['promoted']} promoted of {totals['candidates']} candidates: {totals['new']} new, "
+        f"{totals['known']} known, {totals['requeued']} re-queued{quota_note}"
+        + (f"; --video-id not found or not promoted: {', '.join(map(str, missing))}" if totals.get("not_found") else "")
+    )
     rc.log("discover.done", summary, details=totals)
     return summary

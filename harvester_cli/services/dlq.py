@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.store import dlq as dlq_store
@@ -42,8 +43,7 @@ def _refuse_closed(items: list[dict[str, Any]], action: str) -> None:
     if len(closed) == 1:
         what = f"dead-letter item {closed[0]['id']} is already {closed[0]['status']}"
     else:
-        what = ("dead-letter items " + ", ".join(f"{i['id']} ({i['status']})" for i in closed)
-                + " are already closed")
+        what = "dead-letter items " + ", ".join(f"{i['id']} ({i['status']})" for i in closed) + " are already closed"
     raise errors.BadInput(f"{what}; nothing was {action}; `harvester dlq list --status pending` shows the open ones")
 
 
@@ -55,8 +55,13 @@ def discard(store: Store, ids: list[int], *, by: str | None = None) -> int:
     open_ids = [i["id"] for i in items]
     n = dlq_store.set_status(store, open_ids, "discarded", from_statuses=OPEN)
     if n:
-        logs.write(store, "dlq.discarded", f"discarded dead-letter items {open_ids} ({by or 'unknown'})",
-                   level="warning", details={"ids": open_ids})
+        logs.write(
+            store,
+            "dlq.discarded",
+            f"discarded dead-letter items {open_ids} ({by or 'unknown'})",
+            level="warning",
+            details={"ids": open_ids},
+        )
     return n
 
 

@@ -18,9 +18,9 @@ import signal
 import subprocess
 import sys
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable
 
 from harvester_cli.extraction import find_mentions
 from harvester_cli.store import pending
@@ -133,8 +133,14 @@ def _spawn(db_path: Path) -> _Helper | None:
     try:
         # -P: the working directory is not put on sys.path, so a `harvester_cli` lying there
         # (cron's cwd is anyone's guess) is never what the helper runs
-        proc = subprocess.Popen([sys.executable, "-P", "-m", __name__, str(db_path)], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-m", __name__, str(db_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            close_fds=True,
+        )
     except OSError:
         return None
     assert proc.stdin is not None and proc.stdout is not None
@@ -183,8 +189,10 @@ def serve(db_path: str, requests: Connection, replies: Connection) -> int:
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if len(argv) != 2:
-        print("usage: python -m harvester_cli.services.extract_helper DB_PATH (started by `harvester extract`)",
-              file=sys.stderr)
+        print(
+            "usage: python -m harvester_cli.services.extract_helper DB_PATH (started by `harvester extract`)",
+            file=sys.stderr,
+        )
         return 2
     requests = Connection(os.dup(0), writable=False)
     replies = Connection(os.dup(1), readable=False)

@@ -22,10 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
-import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from harvester_cli import errors
 from harvester_cli.models import Comment
@@ -72,8 +71,9 @@ class _Fetched:
     stored: threading.Event = field(default_factory=threading.Event)  # set once the run's thread wrote it
 
 
-def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, quota: _Quota,
-           emit: Callable[[_Fetched], None]) -> None:
+def _fetch(
+    rc: RunContext, source, video: videos_store.Claimed, max_pages: int, quota: _Quota, emit: Callable[[_Fetched], None]
+) -> None:
     """Fetch one video's remaining pages, in order, handing each to `emit` as it arrives (in a
     fetch thread; the run's thread stores them)."""
     cursor = video.cursor
@@ -90,8 +90,7 @@ def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, 
             page = source.fetch_comments(video.id, cursor)
             more = page.has_more and page.cursor is not None
             if more:  # raises NoProgress (dead-lettered) before a no-progress page is stored
-                guard.page(records=len(page.comments), cursor=0 if cursor is None else cursor,
-                           next_cursor=page.cursor)
+                guard.page(records=len(page.comments), cursor=0 if cursor is None else cursor, next_cursor=page.cursor)
             cursor = page.cursor if more else None
             emit(_Fetched(video.id, list(page.comments), page=True, cursor=cursor, last=not more or n == left))
             if not more:
@@ -105,8 +104,15 @@ def _fetch(rc: RunContext, source, video: videos_store.Claimed, max_pages: int, 
         emit(_Fetched(video.id, error=exc))
 
 
-def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
-            video_ids: Sequence[int] = (), progress: Callable[[int], None] = lambda n: None) -> str:
+def harvest(
+    rc: RunContext,
+    source,
+    *,
+    max_pages: int,
+    limit: int | None = None,
+    video_ids: Sequence[int] = (),
+    progress: Callable[[int], None] = lambda n: None,
+) -> str:
     """Harvest claimed videos until the queue (or `limit`) is done; returns a one-line summary."""
     concurrency = rc.settings["HARVESTER_FETCH_CONCURRENCY"]
     batch_size = max(rc.settings["HARVESTER_HARVEST_BATCH_SIZE"], concurrency)
@@ -167,8 +173,13 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
         if closed or todo.qsize() >= concurrency:
             return
         size = batch_size if remaining is None else min(batch_size, remaining)
-        got = videos_store.claim(rc.store, rc.run_id, size, rc.store.now() + lease, video_ids or None,
-                                 order=order, max_pages=max_pages) if size > 0 else []
+        got = (
+            videos_store.claim(
+                rc.store, rc.run_id, size, rc.store.now() + lease, video_ids or None, order=order, max_pages=max_pages
+            )
+            if size > 0
+            else []
+        )
         if remaining is not None:
             remaining -= len(got)
         for video in got:
@@ -200,14 +211,18 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
             with rc.store.tx() as conn:
                 if result.page:
                     saved = comments_store.save(conn, rc.store, video_id, result.comments)
-                    if not videos_store.save_page(conn, rc.store, video_id, rc.run_id, cursor=result.cursor,
-                                                  last=result.last):
+                    if not videos_store.save_page(
+                        conn, rc.store, video_id, rc.run_id, cursor=result.cursor, last=result.last
+                    ):
                         raise _ClaimLost  # expired and taken over by another run: keep nothing
                 else:
                     videos_store.finish_harvest(conn, rc.store, video_id, rc.run_id)
         except _ClaimLost:
-            rc.log("harvest.claim_lost", f"video {video_id}: this run's claim expired and was taken over; "
-                   "its page was not stored", level="warning")
+            rc.log(
+                "harvest.claim_lost",
+                f"video {video_id}: this run's claim expired and was taken over; its page was not stored",
+                level="warning",
+            )
             return
         if result.page:
             totals["pages"] += 1
@@ -261,9 +276,15 @@ def harvest(rc: RunContext, source, *, max_pages: int, limit: int | None = None,
     if quota.hit.is_set():
         rc.log("quota.exhausted", quota.message, level="warning")
     rc.details.update(totals)
-    summary = (f"{totals['videos']} videos, {totals['pages']} pages, {totals['comments']} comments stored"
-               + (f", {totals['finished_empty']} finished as empty (0 comments reported)"
-                  if totals.get("finished_empty") else "")
-               + (f", {totals['dead_lettered']} dead-lettered" if totals["dead_lettered"] else "") + note)
+    summary = (
+        f"{totals['videos']} videos, {totals['pages']} pages, {totals['comments']} comments stored"
+        + (
+            f", {totals['finished_empty']} finished as empty (0 comments reported)"
+            if totals.get("finished_empty")
+            else ""
+        )
+        + (f", {totals['dead_lettered']} dead-lettered" if totals["dead_lettered"] else "")
+        + note
+    )
     rc.log("harvest.done", summary, details=totals)
     return summary

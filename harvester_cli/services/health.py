@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -60,8 +61,16 @@ def evaluate(store: Store, settings) -> list[Check]:
     now = store.now()
     checks: list[Check] = []
     ks = killswitch.status(store)
-    checks.append(Check("kill_switch_active", not ks["active"], "critical",
-                        f"kill switch is {killswitch.describe(ks)}", ks["active"], False))
+    checks.append(
+        Check(
+            "kill_switch_active",
+            not ks["active"],
+            "critical",
+            f"kill switch is {killswitch.describe(ks)}",
+            ks["active"],
+            False,
+        )
+    )
 
     last = runs.last_success(store)
     first_run = _first_run_at(store)
@@ -80,9 +89,16 @@ def evaluate(store: Store, settings) -> list[Check]:
         else:
             ok = age is not None and age <= limit_s
         shown_limit = f"{settings[key]} {'days' if unit == 86400 else 'min'}"
-        checks.append(Check(f"no_successful_{job_type}", ok, severity,
-                            f"last successful {job_type}: {_ago(age)} (alert after {shown_limit})",
-                            _ago(age), shown_limit))
+        checks.append(
+            Check(
+                f"no_successful_{job_type}",
+                ok,
+                severity,
+                f"last successful {job_type}: {_ago(age)} (alert after {shown_limit})",
+                _ago(age),
+                shown_limit,
+            )
+        )
 
     window = dt.timedelta(hours=settings["HARVESTER_ALERT_SUCCESS_WINDOW_HOURS"])
     min_runs = settings["HARVESTER_ALERT_SUCCESS_MIN_RUNS"]
@@ -94,47 +110,95 @@ def evaluate(store: Store, settings) -> list[Check]:
         rate = success_rate(statuses)
         ok = counted < min_runs or rate is None or rate >= floor
         shown = "-" if rate is None else f"{rate * 100:.0f}%"
-        checks.append(Check(f"low_success_rate_{job_type}", ok, "warning",
-                            f"{job_type} success rate {shown} over {counted} runs in {window.total_seconds() / 3600:g} h "
-                            f"(alert below {floor * 100:g}% with at least {min_runs} runs)", shown, f"{floor * 100:g}%"))
+        checks.append(
+            Check(
+                f"low_success_rate_{job_type}",
+                ok,
+                "warning",
+                f"{job_type} success rate {shown} over {counted} runs in {window.total_seconds() / 3600:g} h "
+                f"(alert below {floor * 100:g}% with at least {min_runs} runs)",
+                shown,
+                f"{floor * 100:g}%",
+            )
+        )
 
     depth = queues.depths(store)
     pending = depth["dead_letter_pending"]
     dlq_limit = settings["HARVESTER_ALERT_DLQ_PENDING"]
-    checks.append(Check("dead_letter_queue_backlog", pending < dlq_limit, "warning",
-                        f"{pending} pending dead-letter items (alert at {dlq_limit}); `harvester dlq list`",
-                        pending, dlq_limit))
+    checks.append(
+        Check(
+            "dead_letter_queue_backlog",
+            pending < dlq_limit,
+            "warning",
+            f"{pending} pending dead-letter items (alert at {dlq_limit}); `harvester dlq list`",
+            pending,
+            dlq_limit,
+        )
+    )
 
     stale_before = now - dt.timedelta(minutes=settings["HARVESTER_STALE_RUN_MINUTES"])
     running = runs.running(store)
     stale = [r for r in running if r["heartbeat_at"] is None or r["heartbeat_at"] < stale_before]
-    checks.append(Check("stale_running_runs", not stale, "warning",
-                        f"{len(stale)} running runs without a heartbeat for {settings['HARVESTER_STALE_RUN_MINUTES']} min"
-                        + (f": {[r['id'] for r in stale]}" if stale else ""), len(stale), 0))
+    checks.append(
+        Check(
+            "stale_running_runs",
+            not stale,
+            "warning",
+            f"{len(stale)} running runs without a heartbeat for {settings['HARVESTER_STALE_RUN_MINUTES']} min"
+            + (f": {[r['id'] for r in stale]}" if stale else ""),
+            len(stale),
+            0,
+        )
+    )
     late = [r for r in running if r["deadline_at"] is not None and r["deadline_at"] < now]
-    checks.append(Check("runs_past_deadline", not late, "warning",
-                        f"{len(late)} runs past their timeout" + (f": {[r['id'] for r in late]}" if late else ""),
-                        len(late), 0))
+    checks.append(
+        Check(
+            "runs_past_deadline",
+            not late,
+            "warning",
+            f"{len(late)} runs past their timeout" + (f": {[r['id'] for r in late]}" if late else ""),
+            len(late),
+            0,
+        )
+    )
 
     budget = settings["HARVESTER_DAILY_REQUEST_BUDGET"]
     source = settings["HARVESTER_SOURCE"]
     used = usage.used_today(store, source) if source in ("tiktok", "worker") else 0
     share = settings["HARVESTER_ALERT_BUDGET_PERCENT"] / 100
     ok = budget == 0 or used < budget * share
-    checks.append(Check("api_budget_nearly_spent", ok, "warning",
-                        f"{used} of {budget} API requests used today (UTC; alert at {share * 100:g}%)",
-                        used, int(budget * share)))
+    checks.append(
+        Check(
+            "api_budget_nearly_spent",
+            ok,
+            "warning",
+            f"{used} of {budget} API requests used today (UTC; alert at {share * 100:g}%)",
+            used,
+            int(budget * share),
+        )
+    )
 
     queries = budget_service.ledger_queries_for(settings)
     if queries:
         days = ledger.window(now.date(), int(settings["HARVESTER_DISCOVERY_DAYS"]))
         settle = dt.timedelta(hours=settings["HARVESTER_DISCOVERY_SETTLE_HOURS"])
         late = ledger.stale(store, queries, days, settle, dt.timedelta(hours=UNSCANNED_DAY_ALERT_HOURS))
-        checks.append(Check(
-            "discovery_day_unscanned", not late, "warning",
-            f"{len(late)} day(s) that can no longer gain videos stayed unscanned for {UNSCANNED_DAY_ALERT_HOURS} h "
-            f"after settling" + (f": {', '.join(late[:5])}; raise the budget or the discovery share "
-                                 "(`harvester budget`)" if late else ""), len(late), 0))
+        checks.append(
+            Check(
+                "discovery_day_unscanned",
+                not late,
+                "warning",
+                f"{len(late)} day(s) that can no longer gain videos stayed unscanned for {UNSCANNED_DAY_ALERT_HOURS} h "
+                f"after settling"
+                + (
+                    f": {', '.join(late[:5])}; raise the budget or the discovery share (`harvester budget`)"
+                    if late
+                    else ""
+                ),
+                len(late),
+                0,
+            )
+        )
     return checks
 
 
@@ -150,8 +214,10 @@ def transitions(store: Store, alerts: list[dict[str, Any]]) -> tuple[list[dict],
     started = [a for name, a in current.items() if name not in previous]
     resolved = [dict(previous[name], name=name) for name in previous if name not in current]
     now = store.now().isoformat(timespec="seconds") + "Z"
-    state = {name: {"since": previous.get(name, {}).get("since", now), "severity": a["severity"],
-                    "message": a["message"]} for name, a in current.items()}
+    state = {
+        name: {"since": previous.get(name, {}).get("since", now), "severity": a["severity"], "message": a["message"]}
+        for name, a in current.items()
+    }
     return started, resolved, state
 
 
@@ -162,14 +228,21 @@ def message(started: list[dict], resolved: list[dict], healthy: bool) -> dict[st
         lines.append(f":rotating_light: [{a['severity']}] {a['name']}: {a['message']}")
     for a in resolved:
         lines.append(f":white_check_mark: resolved {a['name']}")
-    head = f"harvester on {host}: " + ("all clear" if healthy else f"{len(started)} alert(s) started"
-                                       if started else "alerts changed")
-    return {"text": head + "\n" + "\n".join(lines), "host": host, "healthy": healthy,
-            "alerts_started": started, "alerts_resolved": resolved}
+    head = f"harvester on {host}: " + (
+        "all clear" if healthy else f"{len(started)} alert(s) started" if started else "alerts changed"
+    )
+    return {
+        "text": head + "\n" + "\n".join(lines),
+        "host": host,
+        "healthy": healthy,
+        "alerts_started": started,
+        "alerts_resolved": resolved,
+    }
 
 
-def notify(store: Store, alerts: list[dict[str, Any]], healthy: bool,
-           post: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+def notify(
+    store: Store, alerts: list[dict[str, Any]], healthy: bool, post: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
     """Post once when alerts start or resolve; nothing while they stay the same.
 
     The state is only saved after a successful post, so a webhook that was down gets the
@@ -193,8 +266,9 @@ def run_health(rc, *, notify_url: str | None, transport=None) -> dict[str, Any]:
         from harvester_cli.sources import webhook
 
         def post(payload):
-            webhook.post(notify_url, payload, settings=rc.settings, policy=rc.retry_policy, transport=transport,
-                         stop=rc.stop)
+            webhook.post(
+                notify_url, payload, settings=rc.settings, policy=rc.retry_policy, transport=transport, stop=rc.stop
+            )
 
         try:
             result["notification"] = notify(rc.store, result["alerts"], result["healthy"], post)
@@ -205,8 +279,7 @@ def run_health(rc, *, notify_url: str | None, transport=None) -> dict[str, Any]:
             raise
         except errors.SourceError as exc:
             result["notification"] = {"sent": False, "error": rc.scrub(str(exc))}
-            rc.log("health.notify_failed", f"alert webhook failed after retries: {rc.scrub(str(exc))}",
-                   level="error")
+            rc.log("health.notify_failed", f"alert webhook failed after retries: {rc.scrub(str(exc))}", level="error")
     for alert in result["alerts"]:
         rc.log("health.alert", f"{alert['name']}: {alert['message']}", level="warning")
     return result

@@ -37,11 +37,14 @@ def metrics(store: Store, *, hours: int, job_type: str | None = None) -> dict[st
     for row in rows:
         by_type[row["job_type"]].append(row)
     result = {}
-    for name in ([job_type] if job_type else JOB_TYPES):
+    for name in [job_type] if job_type else JOB_TYPES:
         items = by_type.get(name, [])
         statuses = [r["status"] for r in items]
-        durations = [r["duration_seconds"] for r in items
-                     if r["status"] in ("succeeded", "failed", "timed_out") and r["duration_seconds"] is not None]
+        durations = [
+            r["duration_seconds"]
+            for r in items
+            if r["status"] in ("succeeded", "failed", "timed_out") and r["duration_seconds"] is not None
+        ]
         rate = success_rate(statuses)
         errors_seen = Counter(r["error_type"] for r in items if r["status"] in FAILURES and r["error_type"])
         last_at = last.get(name)
@@ -62,8 +65,21 @@ def metrics(store: Store, *, hours: int, job_type: str | None = None) -> dict[st
 def report(store: Store, *, hours: int, job_type: str | None = None, limit: int = 50) -> dict[str, Any]:
     since = store.now() - dt.timedelta(hours=hours)
     recent = runs.recent(store, since=since, job_type=job_type, limit=limit)
-    fields = ("id", "job_type", "status", "started_at", "finished_at", "items_ok", "items_failed",
-              "duration_seconds", "host", "pid", "slot", "error_type", "error")
+    fields = (
+        "id",
+        "job_type",
+        "status",
+        "started_at",
+        "finished_at",
+        "items_ok",
+        "items_failed",
+        "duration_seconds",
+        "host",
+        "pid",
+        "slot",
+        "error_type",
+        "error",
+    )
     return {
         "runs": [{k: r[k] for k in fields} for r in recent],
         "metrics": metrics(store, hours=hours, job_type=job_type),

@@ -55,18 +55,27 @@ def domain_option(value: str | None) -> str | None:
     found = registrable_domain(text)
     if found is None:
         shown = text if len(text) <= 60 else text[:57] + "..."
-        raise errors.BadInput(f"--domain {shown!r} is not a domain name under a public suffix; "
-                              "give one as `harvester domains` lists them, e.g. amazon.com")
+        raise errors.BadInput(
+            f"--domain {shown!r} is not a domain name under a public suffix; "
+            "give one as `harvester domains` lists them, e.g. amazon.com"
+        )
     return found
 
 
-def links(store: Store, *, since: dt.datetime | None, top: int | None, video_id: int | None = None,
-          domain: str | None = None, category: str | None = None, samples: bool = False) -> list[dict[str, Any]]:
+def links(
+    store: Store,
+    *,
+    since: dt.datetime | None,
+    top: int | None,
+    video_id: int | None = None,
+    domain: str | None = None,
+    category: str | None = None,
+    samples: bool = False,
+) -> list[dict[str, Any]]:
     """Links by mentions in the window (of that video, that domain, that category)."""
     only = category_filter(category)
     normalise(store)
-    rows = with_categories(links_store.report(store, since=since, top=top, video_id=video_id, domain=domain,
-                                              only=only))
+    rows = with_categories(links_store.report(store, since=since, top=top, video_id=video_id, domain=domain, only=only))
     if samples:
         found = links_store.samples(store, [(r["domain"], r["link"]) for r in rows], since=since, video_id=video_id)
         for row in rows:

@@ -18,8 +18,8 @@ from harvester_cli.runtime import killswitch
 from harvester_cli.services import budget as budget_service
 from harvester_cli.settings import JOB_TYPES
 from harvester_cli.store import dlq, queues, runs, usage
-from harvester_cli.store import mentions as mentions_store
 from harvester_cli.store import ledger as ledger_store
+from harvester_cli.store import mentions as mentions_store
 from harvester_cli.store.base import Store
 
 #: every status a run row can have, each exported even at 0 (a counter that appears late hides its first runs)
@@ -44,9 +44,15 @@ def job_totals(store: Store) -> dict[str, dict[str, Any]]:
 
     def entry(job_type: str) -> dict[str, Any]:
         if job_type not in totals:
-            totals[job_type] = {"runs": dict.fromkeys(RUN_STATUSES, 0), "items_ok": 0, "items_failed": 0,
-                                "running": 0, "last_run_at": None, "last_success_at": None,
-                                "last_duration_seconds": None}
+            totals[job_type] = {
+                "runs": dict.fromkeys(RUN_STATUSES, 0),
+                "items_ok": 0,
+                "items_failed": 0,
+                "running": 0,
+                "last_run_at": None,
+                "last_success_at": None,
+                "last_duration_seconds": None,
+            }
         return totals[job_type]
 
     for job_type in JOB_TYPES:
@@ -69,8 +75,12 @@ def content(store: Store) -> dict[str, int]:
     """What the store holds: videos, comments, domains (every domain ever found: cleanup keeps
     them) and domain mentions (a comment that mentions a domain counts once for it)."""
     held = usage.found_since(store, _EVER)
-    return {"videos": held["videos"], "comments": held["comments"], "domains": held["domains"],
-            "domain_mentions": mentions_store.count(store)}
+    return {
+        "videos": held["videos"],
+        "comments": held["comments"],
+        "domains": held["domains"],
+        "domain_mentions": mentions_store.count(store),
+    }
 
 
 def collect(store: Store, settings) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.context import Context
@@ -43,12 +44,14 @@ def _run(c: Context, job_type: str, params: dict[str, Any], work) -> RunResult:
 
         settings = c.settings()
         precheck = lambda: check_settings(settings)  # noqa: E731
-    return runner.run_job(c.store(), c.settings(), c.slots(), job_type, params, work, secrets=c.secrets(),
-                          precheck=precheck)
+    return runner.run_job(
+        c.store(), c.settings(), c.slots(), job_type, params, work, secrets=c.secrets(), precheck=precheck
+    )
 
 
-def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool = False,
-                  video_ids: Sequence[int] = (), transport=None) -> RunResult:
+def run_discovery(
+    c: Context, *, limit: int | None = None, force_refresh: bool = False, video_ids: Sequence[int] = (), transport=None
+) -> RunResult:
     from harvester_cli.services.discover import discover
 
     state_dir = c.state_dir()
@@ -61,9 +64,15 @@ def run_discovery(c: Context, *, limit: int | None = None, force_refresh: bool =
     return _run(c, "discovery", params, work)
 
 
-def run_harvesting(c: Context, *, max_pages: int | None = None, limit: int | None = None,
-                   video_ids: Sequence[int] = (), progress: Progress = lambda n: None,
-                   transport=None) -> RunResult:
+def run_harvesting(
+    c: Context,
+    *,
+    max_pages: int | None = None,
+    limit: int | None = None,
+    video_ids: Sequence[int] = (),
+    progress: Progress = lambda n: None,
+    transport=None,
+) -> RunResult:
     from harvester_cli.services.budget import harvesting_cap
     from harvester_cli.services.discover import discovery_days_due
     from harvester_cli.services.harvest import harvest
@@ -75,8 +84,9 @@ def run_harvesting(c: Context, *, max_pages: int | None = None, limit: int | Non
     def work(rc):
         with _source(rc, transport, state_dir) as (source, budget):
             if discovery_days_due(rc, source):
-                budget.cap = lambda: harvesting_cap(rc.store, budget.limit,
-                                                    rc.settings["HARVESTER_DISCOVERY_BUDGET_PERCENT"])
+                budget.cap = lambda: harvesting_cap(
+                    rc.store, budget.limit, rc.settings["HARVESTER_DISCOVERY_BUDGET_PERCENT"]
+                )
             return harvest(rc, source, max_pages=pages, limit=limit, video_ids=video_ids, progress=progress)
 
     params = {"max_pages": pages, "limit": limit, "video_ids": [str(v) for v in video_ids]}
@@ -95,8 +105,10 @@ def _replay_harvesting(c: Context, items: list[dict[str, Any]], transport=None) 
         try:
             ids.append(int(item["payload"]["video_id"]))
         except (KeyError, TypeError, ValueError):
-            raise errors.BadInput(f"dead-letter item {item['id']} has no replayable video_id in its payload; "
-                                  "discard it with `harvester dlq discard`") from None
+            raise errors.BadInput(
+                f"dead-letter item {item['id']} has no replayable video_id in its payload; "
+                "discard it with `harvester dlq discard`"
+            ) from None
     videos_store.requeue(c.store(), ids)
     max_pages = max((int(i["payload"].get("max_pages") or 0) for i in items), default=0) or None
     return run_harvesting(c, max_pages=max_pages, video_ids=ids, transport=transport)

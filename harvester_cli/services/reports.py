@@ -36,27 +36,40 @@ def with_categories(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def domains(store: Store, *, since: dt.datetime | None, top: int | None, video_id: int | None = None,
-            category: str | None = None) -> list[dict[str, Any]]:
+def domains(
+    store: Store,
+    *,
+    since: dt.datetime | None,
+    top: int | None,
+    video_id: int | None = None,
+    category: str | None = None,
+) -> list[dict[str, Any]]:
     """Every domain (of that video, in that category) by mentions in the window."""
     only = category_filter(category)
     return with_categories(domains_store.report(store, since=since, top=top, video_id=video_id, only=only))
 
 
-def new_domains(store: Store, *, since: dt.datetime, top: int | None, category: str | None = None
-                ) -> list[dict[str, Any]]:
+def new_domains(
+    store: Store, *, since: dt.datetime, top: int | None, category: str | None = None
+) -> list[dict[str, Any]]:
     """Domains first seen (a comment written) at or after `since`."""
     only = category_filter(category)
     return with_categories(domains_store.new(store, since=since, top=top, only=only))
 
 
-def rising_domains(store: Store, *, now: dt.datetime, length: dt.timedelta, top: int | None,
-                   min_mentions: int = MIN_MENTIONS, category: str | None = None) -> list[dict[str, Any]]:
+def rising_domains(
+    store: Store,
+    *,
+    now: dt.datetime,
+    length: dt.timedelta,
+    top: int | None,
+    min_mentions: int = MIN_MENTIONS,
+    category: str | None = None,
+) -> list[dict[str, Any]]:
     """Domains mentioned at least `min_mentions` times in the last `length` and more than in the
     `length` before it, by growth (mentions / previous, the previous counted as at least 1)."""
     only = category_filter(category)
-    rows = domains_store.rising(store, start=now - length, length=length, top=top, min_mentions=min_mentions,
-                                only=only)
+    rows = domains_store.rising(store, start=now - length, length=length, top=top, min_mentions=min_mentions, only=only)
     for row in rows:
         row["growth"] = growth(row["mentions"], row["previous"])
     return with_categories(rows)

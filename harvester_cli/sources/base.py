@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
 from harvester_cli.models import CommentPage, Video
 from harvester_cli.runtime.retry import RetryPolicy

@@ -24,8 +24,9 @@ import logging
 import os
 import threading
 from array import array
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, Video
@@ -146,17 +147,20 @@ class FilesSource:
         if not raw:
             raise errors.ConfigError(
                 "HARVESTER_FILES_DIR is not set; set it to a directory holding videos.jsonl "
-                "and comments.jsonl (examples/sample is one)")
+                "and comments.jsonl (examples/sample is one)"
+            )
         directory = Path(raw).expanduser()
         if not directory.is_dir():
             state = "is not a directory" if directory.exists() else "does not exist"
             raise errors.ConfigError(
                 f"HARVESTER_FILES_DIR={directory} {state}; point it at a directory holding "
-                "videos.jsonl and comments.jsonl")
+                "videos.jsonl and comments.jsonl"
+            )
         if not (directory / VIDEOS_FILE).is_file():
             raise errors.ConfigError(
                 f"{directory / VIDEOS_FILE} not found; HARVESTER_FILES_DIR must hold videos.jsonl "
-                "(one JSON video per line) and comments.jsonl")
+                "(one JSON video per line) and comments.jsonl"
+            )
         return directory
 
     def __init__(self, deps: SourceDeps):
@@ -173,7 +177,7 @@ class FilesSource:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "FilesSource":
+    def __enter__(self) -> FilesSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -191,13 +195,15 @@ class FilesSource:
             raise errors.ConfigError(
                 f"{marker} not found: the dataset in {self.directory} is not marked complete "
                 "(HARVESTER_FILES_COMPLETE_MARKER); nothing was read, run again once the copy has "
-                "written it")
+                "written it"
+            )
         for path in (self.videos_path, self.comments_path):
             data = _snapshot(path)
             if data is not None and data[1] > mark[1]:
                 raise errors.ConfigError(
                     f"{path} is newer than {marker}: a new copy of the dataset is under way "
-                    "(HARVESTER_FILES_COMPLETE_MARKER); nothing was read, run again once it is complete")
+                    "(HARVESTER_FILES_COMPLETE_MARKER); nothing was read, run again once it is complete"
+                )
 
     def _lines(self, path: Path, parse) -> Iterator[tuple[int, Any]]:
         """(byte offset, parsed record) of every good line; bad ones are noted and skipped.
@@ -210,7 +216,7 @@ class FilesSource:
             for number, line in enumerate(fh, 1):
                 start, offset = offset, offset + len(line)
                 if number == 1 and line.startswith(_BOM):
-                    line = line[len(_BOM):]
+                    line = line[len(_BOM) :]
                 if not line.strip():
                     continue
                 try:
@@ -259,7 +265,8 @@ class FilesSource:
                     raise errors.ConfigError(
                         f"{self.comments_path} not found next to {VIDEOS_FILE}: the dataset is incomplete "
                         "(still being copied?); nothing was harvested. Run again once it is there (an "
-                        "empty comments.jsonl for a dataset without comments)")
+                        "empty comments.jsonl for a dataset without comments)"
+                    )
                 index: dict[int, array] = {}
                 before = _snapshot(self.comments_path)
                 for offset, comment in self._lines(self.comments_path, parse_comment):
@@ -281,7 +288,7 @@ class FilesSource:
             raise _changed(self.comments_path, self._indexed, now, during="this run")
         if not offsets:
             return CommentPage([], cursor=None, has_more=False)
-        chosen = offsets[start:start + PAGE_SIZE]
+        chosen = offsets[start : start + PAGE_SIZE]
         comments: list[Comment] = []
         if chosen:
             with self.comments_path.open("rb") as fh:
@@ -289,7 +296,7 @@ class FilesSource:
                     fh.seek(offset)
                     line = fh.readline()
                     if offset == 0 and line.startswith(_BOM):
-                        line = line[len(_BOM):]
+                        line = line[len(_BOM) :]
                     try:
                         comments.append(parse_comment(_decode(line)))
                     except ValueError as exc:  # the file changed since it was indexed
@@ -299,11 +306,13 @@ class FilesSource:
         return CommentPage(comments, cursor=end if has_more else None, has_more=has_more)
 
 
-def _changed(path: Path, before: tuple[int, int] | None, after: tuple[int, int] | None,
-             during: str = "it was read") -> errors.ConfigError:
+def _changed(
+    path: Path, before: tuple[int, int] | None, after: tuple[int, int] | None, during: str = "it was read"
+) -> errors.ConfigError:
     def size(snapshot: tuple[int, int] | None) -> str:
         return "missing" if snapshot is None else f"{snapshot[0]} bytes"
 
     return errors.ConfigError(
         f"{path} changed while {during} ({size(before)} -> {size(after)}): it is still being written; "
-        "run again once the copy is complete (or set HARVESTER_FILES_COMPLETE_MARKER)")
+        "run again once the copy is complete (or set HARVESTER_FILES_COMPLETE_MARKER)"
+    )

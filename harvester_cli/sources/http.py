@@ -26,13 +26,13 @@ surrogates (`\\ud800`, which no store or terminal can take) with U+FFFD.
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import re
 import threading
 import time
 import zlib
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import httpcore
 import httpx
@@ -77,8 +77,9 @@ class BoundedClient(httpx.Client):
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
-def build_client(settings: Any, transport: httpx.BaseTransport | None = None,
-                 headers: Mapping[str, str] | None = None) -> httpx.Client:
+def build_client(
+    settings: Any, transport: httpx.BaseTransport | None = None, headers: Mapping[str, str] | None = None
+) -> httpx.Client:
     """An httpx.Client with our bounds, User-Agent and a pool for HARVESTER_FETCH_CONCURRENCY.
 
     The client is thread-safe; a source keeps one and shares it between its threads.
@@ -211,12 +212,12 @@ class _BoundedBackend(httpcore.NetworkBackend):
         return left if timeout is None else min(timeout, left)
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return _BoundedStream(self._inner.connect_tcp(host, port, self._connect_timeout(timeout),
-                                                      local_address, socket_options))
+        return _BoundedStream(
+            self._inner.connect_tcp(host, port, self._connect_timeout(timeout), local_address, socket_options)
+        )
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        return _BoundedStream(self._inner.connect_unix_socket(path, self._connect_timeout(timeout),
-                                                              socket_options))
+        return _BoundedStream(self._inner.connect_unix_socket(path, self._connect_timeout(timeout), socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -317,8 +318,9 @@ def retry_after(response: httpx.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def send(client: httpx.Client, method: str, url: str, *, what: str, stop: threading.Event | None = None,
-         **kwargs: Any) -> httpx.Response:
+def send(
+    client: httpx.Client, method: str, url: str, *, what: str, stop: threading.Event | None = None, **kwargs: Any
+) -> httpx.Response:
     """Send one request and read its whole (bounded) body; failures become our errors.
 
     Bounds (see the module docstring): the client's HARVESTER_HTTP_TIMEOUT_SECONDS as one
@@ -348,10 +350,12 @@ def send(client: httpx.Client, method: str, url: str, *, what: str, stop: thread
     except httpx.TimeoutException as exc:
         raise errors.TransientSourceError(
             f"{what}: timed out ({type(exc).__name__}; no whole answer within {seconds:g}s, "
-            "HARVESTER_HTTP_TIMEOUT_SECONDS)") from exc
+            "HARVESTER_HTTP_TIMEOUT_SECONDS)"
+        ) from exc
     except httpx.TransportError as exc:
         raise errors.TransientSourceError(
-            f"{what}: connection failed ({type(exc).__name__}: {shorten(exc, 120)})") from exc
+            f"{what}: connection failed ({type(exc).__name__}: {shorten(exc, 120)})"
+        ) from exc
     except httpx.DecodingError as exc:
         raise errors.TransientSourceError(f"{what}: the answer could not be decoded ({shorten(exc, 120)})") from exc
     finally:
@@ -368,7 +372,9 @@ def _read_body(response: httpx.Response, bounds: _Bounds, cap: int, what: str, s
     if declared is not None and declared > cap:
         raise errors.TransientSourceError(
             f"{what}: HTTP {response.status_code} answer of {declared} bytes is over the "
-            f"{cap}-byte limit (HARVESTER_MAX_RESPONSE_BYTES); not read", status=response.status_code)
+            f"{cap}-byte limit (HARVESTER_MAX_RESPONSE_BYTES); not read",
+            status=response.status_code,
+        )
     inflate = _inflater(response.headers.get("Content-Encoding", ""), what)
     chunks: list[bytes] = []
     size = 0
@@ -378,14 +384,18 @@ def _read_body(response: httpx.Response, bounds: _Bounds, cap: int, what: str, s
             if size > cap:
                 raise errors.TransientSourceError(
                     f"{what}: HTTP {response.status_code} answer is over the {cap}-byte limit "
-                    "(HARVESTER_MAX_RESPONSE_BYTES); the rest was not read", status=response.status_code)
+                    "(HARVESTER_MAX_RESPONSE_BYTES); the rest was not read",
+                    status=response.status_code,
+                )
             chunks.append(chunk)
         if bounds.interrupted():
             raise _Interrupted()
         if time.monotonic() > bounds.deadline:
             raise errors.TransientSourceError(
                 f"{what}: timed out (the answer was still arriving after {seconds:g}s, "
-                f"{size} bytes so far; HARVESTER_HTTP_TIMEOUT_SECONDS)", status=response.status_code)
+                f"{size} bytes so far; HARVESTER_HTTP_TIMEOUT_SECONDS)",
+                status=response.status_code,
+            )
     return b"".join(chunks)
 
 
@@ -396,8 +406,9 @@ def _inflater(encoding: str, what: str):
     if name in ("", "identity"):
         return lambda raw, _most: (raw,)
     if name not in ("gzip", "x-gzip", "deflate"):
-        raise errors.TransientSourceError(f"{what}: the answer is compressed with {shorten(name, 40)}, "
-                                          "which was not asked for")
+        raise errors.TransientSourceError(
+            f"{what}: the answer is compressed with {shorten(name, 40)}, which was not asked for"
+        )
     wbits = 16 + zlib.MAX_WBITS if name in ("gzip", "x-gzip") else zlib.MAX_WBITS
     decompressor = zlib.decompressobj(wbits)
 
@@ -437,16 +448,17 @@ class PageGuard:
         if cursor is not None:
             self._seen.add(cursor)
         repeated = next_cursor is not None and next_cursor in self._seen
-        backwards = (isinstance(cursor, int) and isinstance(next_cursor, int) and next_cursor <= cursor)
+        backwards = isinstance(cursor, int) and isinstance(next_cursor, int) and next_cursor <= cursor
         if records and not repeated and not backwards:
             self.stalled = 0
             return
         self.stalled += 1
         if self.stalled >= self.limit:
-            why = ("the cursor did not move forward" if repeated or backwards
-                   else "no records")
-            raise NoProgress(f"{self.what}: {self.stalled} pages in a row without progress ({why}) while "
-                             "the server still said there was more; paging stopped")
+            why = "the cursor did not move forward" if repeated or backwards else "no records"
+            raise NoProgress(
+                f"{self.what}: {self.stalled} pages in a row without progress ({why}) while "
+                "the server still said there was more; paging stopped"
+            )
 
 
 def describe(response: httpx.Response, body: Any = None) -> str:
@@ -473,19 +485,22 @@ def check(response: httpx.Response, *, what: str) -> Any:
         if 200 <= status < 300:
             why = "not JSON or is cut off" if "nested deeper" not in str(exc) else f"not JSON we read ({exc})"
             raise errors.TransientSourceError(
-                f"{what}: HTTP {status} with a body that is {why} "
-                f"({len(response.content)} bytes)", status=status) from None
+                f"{what}: HTTP {status} with a body that is {why} ({len(response.content)} bytes)", status=status
+            ) from None
     if 200 <= status < 300:
         return body
     code, _message = error_info(body)
     detail = describe(response, body)
     if status == 429:
         if code == QUOTA_CODE:
-            raise errors.QuotaExhausted(f"{what}: daily quota used up ({detail}); it resets at 00:00 UTC",
-                                        status=status)
-        raise errors.TransientSourceError(f"{what}: rate limited ({detail})",
-                                          retry_after=retry_after(response), status=status)
+            raise errors.QuotaExhausted(
+                f"{what}: daily quota used up ({detail}); it resets at 00:00 UTC", status=status
+            )
+        raise errors.TransientSourceError(
+            f"{what}: rate limited ({detail})", retry_after=retry_after(response), status=status
+        )
     if status >= 500 or status == 408:
-        raise errors.TransientSourceError(f"{what}: server error ({detail})",
-                                          retry_after=retry_after(response), status=status)
+        raise errors.TransientSourceError(
+            f"{what}: server error ({detail})", retry_after=retry_after(response), status=status
+        )
     raise errors.PermanentSourceError(f"{what}: refused ({detail})", status=status)

@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 BRANDED_TAG_NUMBERS = {1: "paid partnership", 7: "creator earns commission"}
 
 DISCLOSURE_TAGS = (
-    "ad", "ads", "advertisement", "sponsored", "sponsoredpost", "paidpartnership", "paidpromotion",
-    "anzeige", "werbung", "publicidad", "publi", "publicidade", "patrocinado", "parceriapaga",
-    "iklan", "sponsorisé", "pubblicità", "adv",
+    "ad",
+    "ads",
+    "advertisement",
+    "sponsored",
+    "sponsoredpost",
+    "paidpartnership",
+    "paidpromotion",
+    "anzeige",
+    "werbung",
+    "publicidad",
+    "publi",
+    "publicidade",
+    "patrocinado",
+    "parceriapaga",
+    "iklan",
+    "sponsorisé",
+    "pubblicità",
+    "adv",
 )
 _DISCLOSURE_SET = frozenset(DISCLOSURE_TAGS)
 _HASHTAG = re.compile(r"#([\w\u00C0-\u024F]+)", re.UNICODE)
-_PHRASES = re.compile(r"\b(paid partnership|sponsored by|in partnership with|bezahlte partnerschaft|"
-                      r"colaboraci[oó]n pagada|parceria paga|kerja sama berbayar)\b", re.I)
+_PHRASES = re.compile(
+    r"\b(paid partnership|sponsored by|in partnership with|bezahlte partnerschaft|"
+    r"colaboraci[oó]n pagada|parceria paga|kerja sama berbayar)\b",
+    re.I,
+)
 
 
 def _tag_number(video_tag: Any) -> int | None:

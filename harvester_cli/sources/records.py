@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.models import Comment, Video
@@ -68,5 +69,7 @@ class VideoFilter:
         missing = self.wanted - self.seen
         if not missing:
             return None
-        return (f"{where}: {len(missing)} requested video id(s) not found: "
-                f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+        return (
+            f"{where}: {len(missing)} requested video id(s) not found: "
+            f"{', '.join(str(i) for i in sorted(missing)[:10])}"
+        )

@@ -51,7 +51,7 @@ def _check_depth(value: Any) -> None:
         node, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        for child in (node.values() if isinstance(node, dict) else node):
+        for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, (dict, list)) and child:
                 stack.append((child, depth + 1))
 

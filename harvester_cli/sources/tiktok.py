@@ -24,7 +24,8 @@ import logging
 import re
 import threading
 import time
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, ScanPage, ScanQuery, Video
@@ -41,10 +42,17 @@ VIDEO_QUERY_PATH = "/v2/research/video/query/"
 COMMENT_LIST_PATH = "/v2/research/video/comment/list/"
 COMMERCIAL_QUERY_PATH = "/v2/research/adlib/commercial_content/query/"
 
-VIDEO_FIELDS = ("id", "video_description", "create_time", "region_code", "username",
-                "hashtag_names", "video_tag", "comment_count")
-COMMENT_FIELDS = ("id", "video_id", "text", "like_count", "reply_count", "parent_comment_id",
-                  "create_time")
+VIDEO_FIELDS = (
+    "id",
+    "video_description",
+    "create_time",
+    "region_code",
+    "username",
+    "hashtag_names",
+    "video_tag",
+    "comment_count",
+)
+COMMENT_FIELDS = ("id", "video_id", "text", "like_count", "reply_count", "parent_comment_id", "create_time")
 COMMERCIAL_FIELDS = ("id", "create_timestamp", "create_date", "label", "brand_names", "creator", "videos")
 
 VIDEO_PAGE_SIZE = 100
@@ -90,10 +98,13 @@ def ledger_queries(settings) -> list[ScanQuery]:
     """The queries the discovery ledger tracks per day: the Research API candidate query, and one
     Commercial Content API query per HARVESTER_COMMERCIAL_COUNTRIES country. A fingerprint
     changes with every setting that changes what its query returns (a new scan)."""
-    research = {"source": TikTokSource.name, "kind": "research",
-                "hashtags": sorted({h.lower() for h in settings["HARVESTER_DISCOVERY_HASHTAGS"] or ()}),
-                "keywords": sorted(set(settings["HARVESTER_DISCOVERY_KEYWORDS"] or ())),
-                "regions": sorted(set(settings["HARVESTER_DISCOVERY_REGIONS"] or ()))}
+    research = {
+        "source": TikTokSource.name,
+        "kind": "research",
+        "hashtags": sorted({h.lower() for h in settings["HARVESTER_DISCOVERY_HASHTAGS"] or ()}),
+        "keywords": sorted(set(settings["HARVESTER_DISCOVERY_KEYWORDS"] or ())),
+        "regions": sorted(set(settings["HARVESTER_DISCOVERY_REGIONS"] or ())),
+    }
     queries = [ScanQuery(_fingerprint(research), "research", research)]
     for country in settings["HARVESTER_COMMERCIAL_COUNTRIES"] or ():
         commercial = {"source": TikTokSource.name, "kind": "commercial", "country": country}
@@ -132,11 +143,17 @@ class TikTokSource:
             if not settings[env]:
                 raise errors.ConfigError(
                     f"{env} is not set; set TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET to the "
-                    "Research API client credentials (environment or .env)")
+                    "Research API client credentials (environment or .env)"
+                )
 
-    def __init__(self, deps: SourceDeps, *, client=None,
-                 clock: Callable[[], float] = time.monotonic,
-                 utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+    def __init__(
+        self,
+        deps: SourceDeps,
+        *,
+        client=None,
+        clock: Callable[[], float] = time.monotonic,
+        utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ):
         settings = deps.settings
         self.check_settings(settings)
         self.deps = deps
@@ -150,15 +167,16 @@ class TikTokSource:
         self._token_value: str | None = None
         self._token_renew_at = 0.0
         self.tokens_fetched = 0
-        self._cache = (TokenCache(deps.state_dir, self.base_url, self._client_key)
-                       if deps.state_dir is not None else None)
+        self._cache = (
+            TokenCache(deps.state_dir, self.base_url, self._client_key) if deps.state_dir is not None else None
+        )
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> "TikTokSource":
+    def __enter__(self) -> TikTokSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -200,9 +218,16 @@ class TikTokSource:
     def _fetch_token(self) -> tuple[str, float]:
         what = "TikTok token request"
         response = http.send(
-            self.client, "POST", self.base_url + TOKEN_PATH, what=what, stop=self.deps.stop,
-            data={"client_key": self._client_key, "client_secret": self._client_secret,
-                  "grant_type": "client_credentials"},
+            self.client,
+            "POST",
+            self.base_url + TOKEN_PATH,
+            what=what,
+            stop=self.deps.stop,
+            data={
+                "client_key": self._client_key,
+                "client_secret": self._client_secret,
+                "grant_type": "client_credentials",
+            },
             headers={"Cache-Control": "no-cache"},
         )
         try:
@@ -217,18 +242,18 @@ class TikTokSource:
         code, message = http.error_info(body)
         if response.status_code >= 500 or response.status_code in (408, 429) or body is None:
             http.check(response, what=what)  # raises the transient error for these
-            raise errors.TransientSourceError(f"{what}: answer without access_token or error "
-                                              f"(HTTP {response.status_code}, not JSON)")
-        if code in ("server_error", "temporarily_unavailable", "internal_error"):
-            raise errors.TransientSourceError(f"{what}: {http.describe(response, body)}",
-                                              status=response.status_code)
-        if code is None and message is None:
             raise errors.TransientSourceError(
-                f"{what}: HTTP {response.status_code} without access_token or error")
+                f"{what}: answer without access_token or error (HTTP {response.status_code}, not JSON)"
+            )
+        if code in ("server_error", "temporarily_unavailable", "internal_error"):
+            raise errors.TransientSourceError(f"{what}: {http.describe(response, body)}", status=response.status_code)
+        if code is None and message is None:
+            raise errors.TransientSourceError(f"{what}: HTTP {response.status_code} without access_token or error")
         raise errors.PermanentSourceError(
             f"TikTok refused the client credentials ({http.describe(response, body)}); check "
             "TIKTOK_CLIENT_KEY and TIKTOK_CLIENT_SECRET and that the project is approved",
-            status=response.status_code)
+            status=response.status_code,
+        )
 
     # -- one API request -------------------------------------------------------------------------
 
@@ -244,15 +269,24 @@ class TikTokSource:
             for renewed in (False, True):
                 token = self._token()
                 self.deps.spend()
-                response = http.send(self.client, "POST", url, what=what, params=params, json=body,
-                                     headers={"Authorization": f"Bearer {token}"}, stop=self.deps.stop)
+                response = http.send(
+                    self.client,
+                    "POST",
+                    url,
+                    what=what,
+                    params=params,
+                    json=body,
+                    headers={"Authorization": f"Bearer {token}"},
+                    stop=self.deps.stop,
+                )
                 try:
                     return self._data(response, what)
                 except _TokenRejected as exc:
                     if renewed:
                         raise errors.PermanentSourceError(
-                            f"{exc} (again, with a freshly issued token); check the project's API "
-                            "access", status=exc.status) from None
+                            f"{exc} (again, with a freshly issued token); check the project's API access",
+                            status=exc.status,
+                        ) from None
                     self._forget_token(token)
                     self.deps.note(f"{what}: access token rejected; renewing it and retrying once")
             raise AssertionError("unreachable")
@@ -272,8 +306,7 @@ class TikTokSource:
         payload = http.check(response, what=what)  # non-JSON 2xx -> transient
         data = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(data, dict):
-            raise errors.TransientSourceError(f"{what}: HTTP {status} without a data object",
-                                              status=status)
+            raise errors.TransientSourceError(f"{what}: HTTP {status} without a data object", status=status)
         return data
 
     def _raise_for_code(self, response, body: Any, code: str | None, message: str, what: str) -> None:
@@ -282,12 +315,14 @@ class TikTokSource:
         if code == http.QUOTA_CODE:
             self.deps.exhausted()
             raise errors.QuotaExhausted(
-                f"{what}: TikTok daily quota used up ({detail}); it resets at 00:00 UTC", status=status)
+                f"{what}: TikTok daily quota used up ({detail}); it resets at 00:00 UTC", status=status
+            )
         if code == "access_token_invalid":
             raise _TokenRejected(f"{what}: {detail}", status=status)
         if code in ("scope_not_authorized", "scope_permission_missed"):
             raise errors.PermanentSourceError(
-                f"{what}: {detail}; the TikTok project is not approved for this API", status=status)
+                f"{what}: {detail}; the TikTok project is not approved for this API", status=status
+            )
         if code in ("invalid_params", "invalid_param"):
             if _SEARCH_ID_EXPIRED.search(message):
                 raise _SearchIdExpired(f"{what}: {detail}", status=status)
@@ -307,13 +342,13 @@ class TikTokSource:
                 return self._post(path, fields, body, what=what)
             except _SearchIdExpired as exc:
                 if attempt >= self.search_id_attempts:
-                    self.deps.note(f"{exc}; gave up after {attempt} attempts, paging of this "
-                                   "query ends here")
+                    self.deps.note(f"{exc}; gave up after {attempt} attempts, paging of this query ends here")
                     return None
                 self.deps.note(f"{exc}; waiting {self.search_id_pause:g}s for the search to be ready")
                 if self.deps.stop.wait(self.search_id_pause):
-                    raise errors.RunStopped("stopped while waiting for a TikTok search id",
-                                            "cancelled", errors.EXIT_FAILED) from None
+                    raise errors.RunStopped(
+                        "stopped while waiting for a TikTok search id", "cancelled", errors.EXIT_FAILED
+                    ) from None
             except _InvalidCursor as exc:
                 self.deps.note(f"{exc}; paging of this query ends here")
                 return None
@@ -333,7 +368,8 @@ class TikTokSource:
         if not any_of:
             raise errors.ConfigError(
                 "HARVESTER_DISCOVERY_HASHTAGS and HARVESTER_DISCOVERY_KEYWORDS are both empty; "
-                "set at least one of them (comma-separated)")
+                "set at least one of them (comma-separated)"
+            )
         query: dict = {"or": any_of}
         if regions:
             query["and"] = [{"field_name": "region_code", "operation": "IN", "field_values": regions}]
@@ -341,7 +377,7 @@ class TikTokSource:
 
     def windows(self) -> list[tuple[dt.date, dt.date]]:
         """The look-back window as inclusive (start, end) dates, at most 30 each, newest first."""
-        today = self.utcnow().astimezone(dt.timezone.utc).date()
+        today = self.utcnow().astimezone(dt.UTC).date()
         return list(_window_dates(today, int(self.deps.settings["HARVESTER_DISCOVERY_DAYS"])))
 
     def _query_videos(self, query: dict, start: dt.date, end: dt.date) -> Iterator[Video]:
@@ -351,8 +387,12 @@ class TikTokSource:
         search_id: Any = None
         guard = http.PageGuard(what)
         while True:
-            body: dict = {"query": query, "start_date": _ymd(start), "end_date": _ymd(end),
-                          "max_count": VIDEO_PAGE_SIZE}
+            body: dict = {
+                "query": query,
+                "start_date": _ymd(start),
+                "end_date": _ymd(end),
+                "max_count": VIDEO_PAGE_SIZE,
+            }
             if search_id is not None:
                 body["cursor"] = cursor
                 body["search_id"] = search_id
@@ -381,8 +421,9 @@ class TikTokSource:
             self.deps.note(f"tiktok: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None
         tags = raw.get("hashtag_names")
-        hashtags = tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) \
-            if isinstance(tags, list) else ()
+        hashtags = (
+            tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) if isinstance(tags, list) else ()
+        )
         description = _text(raw.get("video_description"))
         video_tag = raw.get("video_tag")
         return Video(
@@ -404,16 +445,21 @@ class TikTokSource:
         self._candidate_query()  # refuses an empty query before anything is recorded
         return ledger_queries(self.deps.settings)
 
-    def scan_day(self, query: ScanQuery, day: dt.date, cursor: int | None = None,
-                 search_id: str | None = None) -> Iterator[ScanPage]:
+    def scan_day(
+        self, query: ScanQuery, day: dt.date, cursor: int | None = None, search_id: str | None = None
+    ) -> Iterator[ScanPage]:
         """The pages of one query for one UTC day, from `cursor`/`search_id` when a stopped scan
         resumes (the search restarts from its first page when the API no longer honours it)."""
         if query.kind == "commercial":
             yield from self._scan_commercial(query.description["country"], day, search_id)
             return
         what = f"TikTok video query {_ymd(day)}"
-        body_base = {"query": self._candidate_query(), "start_date": _ymd(day), "end_date": _ymd(day),
-                     "max_count": VIDEO_PAGE_SIZE}
+        body_base = {
+            "query": self._candidate_query(),
+            "start_date": _ymd(day),
+            "end_date": _ymd(day),
+            "max_count": VIDEO_PAGE_SIZE,
+        }
         restarted = False
         resuming = search_id is not None  # the first request continues an earlier run's search
         guard = http.PageGuard(what)  # an endless cursor fails the day's scan
@@ -443,8 +489,14 @@ class TikTokSource:
                 more = False
             if more:
                 guard.page(records=len(raw), cursor=cursor, next_cursor=next_cursor)
-            yield ScanPage(videos, len(raw), cursor=next_cursor if more else None,
-                           search_id=str(next_search_id) if more else None, last=not more, restarted=restarted)
+            yield ScanPage(
+                videos,
+                len(raw),
+                cursor=next_cursor if more else None,
+                search_id=str(next_search_id) if more else None,
+                last=not more,
+                restarted=restarted,
+            )
             if not more:
                 return
             cursor, search_id, restarted = next_cursor, str(next_search_id), False
@@ -466,9 +518,13 @@ class TikTokSource:
             yield ScanPage([], 0, last=True)
             return
         while True:
-            body: dict = {"filters": {"content_published_date_range": {"min": _ymd(day), "max": _ymd(day)},
-                                      "creator_country_code": country},
-                          "max_count": COMMERCIAL_PAGE_SIZE}
+            body: dict = {
+                "filters": {
+                    "content_published_date_range": {"min": _ymd(day), "max": _ymd(day)},
+                    "creator_country_code": country,
+                },
+                "max_count": COMMERCIAL_PAGE_SIZE,
+            }
             if search_id is not None:
                 body["search_id"] = search_id
             try:
@@ -495,8 +551,9 @@ class TikTokSource:
                 more = False
             if more:
                 guard.page(records=len(items))
-            yield ScanPage(videos, len(items), search_id=str(next_search_id) if more else None, last=not more,
-                           restarted=restarted)
+            yield ScanPage(
+                videos, len(items), search_id=str(next_search_id) if more else None, last=not more, restarted=restarted
+            )
             if not more:
                 return
             search_id, restarted = str(next_search_id), False
@@ -532,8 +589,9 @@ class TikTokSource:
                 continue
             earlier = seen.get(video.id)
             if earlier is not None:  # Research knew it but saw no disclosure: keep its details
-                video = dataclasses.replace(earlier, promoted_reason=video.promoted_reason,
-                                            username=earlier.username or video.username)
+                video = dataclasses.replace(
+                    earlier, promoted_reason=video.promoted_reason, username=earlier.username or video.username
+                )
             seen[video.id] = None
             yield video
             promoted += 1
@@ -548,9 +606,16 @@ class TikTokSource:
                 yield from self._query_videos(query, start, end)
             return
         for offset in range(0, len(wanted), IDS_PER_QUERY):
-            missing = set(wanted[offset:offset + IDS_PER_QUERY])
-            query = {"and": [{"field_name": "video_id", "operation": "IN",
-                              "field_values": [str(i) for i in wanted[offset:offset + IDS_PER_QUERY]]}]}
+            missing = set(wanted[offset : offset + IDS_PER_QUERY])
+            query = {
+                "and": [
+                    {
+                        "field_name": "video_id",
+                        "operation": "IN",
+                        "field_values": [str(i) for i in wanted[offset : offset + IDS_PER_QUERY]],
+                    }
+                ]
+            }
             for start, end in windows:
                 for video in self._query_videos(query, start, end):
                     if video.id in missing:
@@ -561,9 +626,11 @@ class TikTokSource:
                 if not missing:
                     break
             if missing:
-                self.deps.note(f"tiktok: {len(missing)} requested video id(s) not found in the last "
-                               f"{self.deps.settings['HARVESTER_DISCOVERY_DAYS']} days: "
-                               f"{', '.join(str(i) for i in sorted(missing)[:10])}")
+                self.deps.note(
+                    f"tiktok: {len(missing)} requested video id(s) not found in the last "
+                    f"{self.deps.settings['HARVESTER_DISCOVERY_DAYS']} days: "
+                    f"{', '.join(str(i) for i in sorted(missing)[:10])}"
+                )
 
     # -- Commercial Content API --------------------------------------------------------------------
 
@@ -579,9 +646,13 @@ class TikTokSource:
             search_id: Any = None
             guard = http.PageGuard(what)
             while True:
-                body: dict = {"filters": {"content_published_date_range": {"min": _ymd(start), "max": _ymd(end)},
-                                          "creator_country_code": country},
-                              "max_count": COMMERCIAL_PAGE_SIZE}
+                body: dict = {
+                    "filters": {
+                        "content_published_date_range": {"min": _ymd(start), "max": _ymd(end)},
+                        "creator_country_code": country,
+                    },
+                    "max_count": COMMERCIAL_PAGE_SIZE,
+                }
                 if search_id is not None:
                     body["search_id"] = search_id
                 try:
@@ -615,11 +686,16 @@ class TikTokSource:
             match = _VIDEO_URL_ID.search(str(entry.get("url") or ""))
             video_id = http.as_id(match.group(1) if match else entry.get("id"))
             if video_id is None:
-                self.deps.note(f"tiktok: commercial content {http.shorten(item.get('id'), 40)} has no "
-                               "video id in its URL; skipped")
+                self.deps.note(
+                    f"tiktok: commercial content {http.shorten(item.get('id'), 40)} has no video id in its URL; skipped"
+                )
                 continue
-            yield Video(id=video_id, username=_text(creator.get("username")), create_time=created,
-                        promoted_reason=f"commercial content: {http.shorten(label, 80)}")
+            yield Video(
+                id=video_id,
+                username=_text(creator.get("username")),
+                create_time=created,
+                promoted_reason=f"commercial content: {http.shorten(label, 80)}",
+            )
 
     # -- comments ---------------------------------------------------------------------------------
 
@@ -638,8 +714,7 @@ class TikTokSource:
         except _InvalidParams as exc:
             self.deps.note(f"{exc}; treated as no (more) comments")
             return CommentPage([], cursor=None, has_more=False)
-        comments = [c for c in (self._parse_comment(raw, vid) for raw in data.get("comments") or ())
-                    if c is not None]
+        comments = [c for c in (self._parse_comment(raw, vid) for raw in data.get("comments") or ()) if c is not None]
         has_more = http.as_bool(data.get("has_more"))
         next_cursor = http.as_int(data.get("cursor"))
         if has_more and next_cursor is None:

@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -22,8 +22,7 @@ LOCK_TIMEOUT_SECONDS = 30
 
 
 class TokenCache:
-    def __init__(self, directory: Path, base_url: str, client_key: str,
-                 wall: Callable[[], float] = time.time):
+    def __init__(self, directory: Path, base_url: str, client_key: str, wall: Callable[[], float] = time.time):
         key = hashlib.sha256(f"{base_url}\n{client_key}".encode()).hexdigest()[:16]
         self.directory = directory
         self.path = directory / f"tiktok-token-{key}.json"

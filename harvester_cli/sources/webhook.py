@@ -17,20 +17,28 @@ from harvester_cli.runtime import retry
 from harvester_cli.sources import http
 
 
-def post(url: str, payload: dict[str, Any], *, settings, policy: retry.RetryPolicy,
-         transport: httpx.BaseTransport | None = None, stop: threading.Event | None = None) -> None:
+def post(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    settings,
+    policy: retry.RetryPolicy,
+    transport: httpx.BaseTransport | None = None,
+    stop: threading.Event | None = None,
+) -> None:
     """POST JSON; 5xx, 429 and network errors are retried; raises SourceError when it gives up
     (RunStopped when `stop` is set meanwhile)."""
     with http.build_client(settings, transport=transport) as client:
+
         def attempt() -> None:
             response = http.send(client, "POST", url, what="alert webhook", json=payload, stop=stop)
             if 200 <= response.status_code < 300:
                 return
             detail = http.describe(response)
             if response.status_code >= 500 or response.status_code in (408, 429):
-                raise errors.TransientSourceError(f"alert webhook: {detail}",
-                                                  retry_after=http.retry_after(response),
-                                                  status=response.status_code)
+                raise errors.TransientSourceError(
+                    f"alert webhook: {detail}", retry_after=http.retry_after(response), status=response.status_code
+                )
             raise errors.PermanentSourceError(f"alert webhook: {detail}", status=response.status_code)
 
         retry.call(attempt, policy, stop=stop)

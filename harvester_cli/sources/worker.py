@@ -18,7 +18,8 @@ tiktok source. Every request counts against the daily budget and runs under the 
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from harvester_cli import errors
 from harvester_cli.models import Comment, CommentPage, Video
@@ -49,7 +50,8 @@ class WorkerSource:
         if not settings["WORKER_WEBHOOK_URL"]:
             raise errors.ConfigError(
                 "WORKER_WEBHOOK_URL is not set; set it to the worker service's base URL "
-                "(e.g. https://worker.example.com)")
+                "(e.g. https://worker.example.com)"
+            )
         if not settings["WORKER_API_KEY"]:
             raise errors.ConfigError("WORKER_API_KEY is not set; set it to the worker service's bearer key")
 
@@ -59,13 +61,13 @@ class WorkerSource:
         self.deps = deps
         self.base_url = settings["WORKER_WEBHOOK_URL"].rstrip("/")
         self.client = client or http.build_client(
-            settings, transport=deps.transport,
-            headers={"Authorization": f"Bearer {settings['WORKER_API_KEY']}"})
+            settings, transport=deps.transport, headers={"Authorization": f"Bearer {settings['WORKER_API_KEY']}"}
+        )
 
     def close(self) -> None:
         self.client.close()
 
-    def __enter__(self) -> "WorkerSource":
+    def __enter__(self) -> WorkerSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -88,7 +90,9 @@ class WorkerSource:
             if response.status_code in (401, 403):
                 raise errors.PermanentSourceError(
                     f"{what}: the worker refused the key ({http.describe(response, _json_or_none(response))}); "
-                    "check WORKER_API_KEY", status=response.status_code)
+                    "check WORKER_API_KEY",
+                    status=response.status_code,
+                )
             try:
                 return http.check(response, what=what)
             except errors.QuotaExhausted:
@@ -117,8 +121,7 @@ class WorkerSource:
             if next_cursor in (None, ""):
                 return
             next_cursor = str(next_cursor)
-            guard.page(records=len(videos) if isinstance(videos, list) else 0, cursor=cursor,
-                       next_cursor=next_cursor)
+            guard.page(records=len(videos) if isinstance(videos, list) else 0, cursor=cursor, next_cursor=next_cursor)
             cursor = next_cursor
 
     def _parse_video(self, raw: Any) -> Video | None:
@@ -129,17 +132,24 @@ class WorkerSource:
             self.deps.note(f"worker: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None
         tags = raw.get("hashtags")
-        hashtags = tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) \
-            if isinstance(tags, list) else ()
+        hashtags = (
+            tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) if isinstance(tags, list) else ()
+        )
         description = _text(raw.get("description"))
         video_tag = raw.get("video_tag")
         reason = promoted_reason(video_tag, description, hashtags)
         if reason is None and raw.get("promoted") is True:
             reason = WORKER_REASON
-        return Video(id=video_id, username=_text(raw.get("username")), description=description,
-                     hashtags=hashtags, create_time=http.as_int(raw.get("create_time")),
-                     region_code=_text(raw.get("region_code")), video_tag=video_tag,
-                     promoted_reason=reason)
+        return Video(
+            id=video_id,
+            username=_text(raw.get("username")),
+            description=description,
+            hashtags=hashtags,
+            create_time=http.as_int(raw.get("create_time")),
+            region_code=_text(raw.get("region_code")),
+            video_tag=video_tag,
+            promoted_reason=reason,
+        )
 
     def discover(self, *, video_ids: Sequence[int] = (), limit: int | None = None) -> Iterator[Video]:
         """Page through /videos; with `video_ids`, keep only those. `limit` caps promoted ones."""

@@ -6,7 +6,8 @@ import contextlib
 import datetime as dt
 import json
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -16,7 +17,7 @@ from harvester_cli.store import engine as engine_mod
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Store:
@@ -27,7 +28,7 @@ class Store:
         self.clock = clock
 
     @classmethod
-    def open(cls, url: str, clock: Callable[[], dt.datetime] = utcnow, *, must_exist: bool = False) -> "Store":
+    def open(cls, url: str, clock: Callable[[], dt.datetime] = utcnow, *, must_exist: bool = False) -> Store:
         return cls(engine_mod.make_engine(url, must_exist=must_exist), clock)
 
     @property

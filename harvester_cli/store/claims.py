@@ -16,7 +16,8 @@ def release(store: Store, run_id: int) -> dict[str, int]:
     Videos keep the comment pages already stored and their cursor; ledger days keep theirs."""
     with store.tx() as conn:
         n_videos = conn.execute(
-            update(videos).where(videos.c.claimed_by == run_id, videos.c.harvest_state == "in_progress")
+            update(videos)
+            .where(videos.c.claimed_by == run_id, videos.c.harvest_state == "in_progress")
             .values(harvest_state="queued", claimed_by=None, claim_expires_at=None)
         ).rowcount
         n_days = ledger.release(conn, run_id)

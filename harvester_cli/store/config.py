@@ -39,8 +39,18 @@ def put(store: Store, key: str, value: str, *, description: str | None = None, b
     if by is not None:
         by = storable(by)[:BY_LENGTH]
     with store.tx() as conn:
-        upsert(conn, system_config, {"key": key, "value": storable(value), "description": description,
-                                     "updated_at": store.now(), "updated_by": by}, ["key"])
+        upsert(
+            conn,
+            system_config,
+            {
+                "key": key,
+                "value": storable(value),
+                "description": description,
+                "updated_at": store.now(),
+                "updated_by": by,
+            },
+            ["key"],
+        )
 
 
 def remove(store: Store, key: str) -> bool:

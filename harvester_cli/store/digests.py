@@ -29,15 +29,29 @@ def get(store: Store, start: dt.datetime, end: dt.datetime) -> dict[str, Any] | 
         return dict(row) if row else None
 
 
-def claim(store: Store, start: dt.datetime, end: dt.datetime, token: str, lease: dt.timedelta
-          ) -> tuple[str, dict[str, Any]]:
+def claim(
+    store: Store, start: dt.datetime, end: dt.datetime, token: str, lease: dt.timedelta
+) -> tuple[str, dict[str, Any]]:
     """'claimed' (this run posts), 'posted' (done before) or 'busy' (another run is posting),
     with the window's row."""
     now = store.now()
     with store.tx() as conn:
-        insert_ignore(conn, dp, [{"window_start": start, "window_end": end, "state": "posting", "token": token,
-                                  "claim_expires_at": now + lease, "created_at": now, "updated_at": now}],
-                      ["window_start", "window_end"])
+        insert_ignore(
+            conn,
+            dp,
+            [
+                {
+                    "window_start": start,
+                    "window_end": end,
+                    "state": "posting",
+                    "token": token,
+                    "claim_expires_at": now + lease,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+            ["window_start", "window_end"],
+        )
         row = dict(conn.execute(select(dp).where(_key(start, end)).with_for_update()).mappings().one())
         if row["token"] == token:
             return "claimed", row
@@ -45,8 +59,11 @@ def claim(store: Store, start: dt.datetime, end: dt.datetime, token: str, lease:
             return "posted", row
         if row["claim_expires_at"] is not None and row["claim_expires_at"] > now:
             return "busy", row
-        conn.execute(update(dp).where(_key(start, end), dp.c.token == row["token"])
-                     .values(token=token, claim_expires_at=now + lease, updated_at=now))
+        conn.execute(
+            update(dp)
+            .where(_key(start, end), dp.c.token == row["token"])
+            .values(token=token, claim_expires_at=now + lease, updated_at=now)
+        )
         row.update(token=token, claim_expires_at=now + lease)
         return "claimed", row
 
@@ -54,9 +71,11 @@ def claim(store: Store, start: dt.datetime, end: dt.datetime, token: str, lease:
 def mark_posted(store: Store, start: dt.datetime, end: dt.datetime, token: str, summary: dict[str, Any]) -> bool:
     now = store.now()
     with store.tx() as conn:
-        result = conn.execute(update(dp).where(_key(start, end), dp.c.token == token)
-                              .values(state="posted", posted_at=now, claim_expires_at=None, summary=dumps(summary),
-                                      updated_at=now))
+        result = conn.execute(
+            update(dp)
+            .where(_key(start, end), dp.c.token == token)
+            .values(state="posted", posted_at=now, claim_expires_at=None, summary=dumps(summary), updated_at=now)
+        )
         return result.rowcount == 1
 
 

@@ -13,8 +13,18 @@ from harvester_cli.store.tables import dead_letter_queue as dlq
 STATUSES = ("pending", "retrying", "resolved", "discarded")
 
 
-def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], error: str,
-        error_type: str, run_id: int | None, conn=None, attempts: int = 1) -> int:
+def add(
+    store: Store,
+    *,
+    job_type: str,
+    item_key: str,
+    payload: dict[str, Any],
+    error: str,
+    error_type: str,
+    run_id: int | None,
+    conn=None,
+    attempts: int = 1,
+) -> int:
     """Record a failed item after `attempts` tries (the retries it was given); a pending item
     with the same key gets them added to its count.
 
@@ -26,17 +36,39 @@ def add(store: Store, *, job_type: str, item_key: str, payload: dict[str, Any], 
 
     def write(c) -> int:
         existing = c.execute(
-            select(dlq.c.id).where(dlq.c.job_type == job_type, dlq.c.item_key == item_key,
-                                   dlq.c.status.in_(("pending", "retrying")))
+            select(dlq.c.id).where(
+                dlq.c.job_type == job_type, dlq.c.item_key == item_key, dlq.c.status.in_(("pending", "retrying"))
+            )
         ).scalar()
         if existing is not None:
-            c.execute(update(dlq).where(dlq.c.id == existing).values(
-                attempts=dlq.c.attempts + attempts, error=error, error_type=error_type, run_id=run_id,
-                updated_at=now, status="pending", payload=stored_payload))
+            c.execute(
+                update(dlq)
+                .where(dlq.c.id == existing)
+                .values(
+                    attempts=dlq.c.attempts + attempts,
+                    error=error,
+                    error_type=error_type,
+                    run_id=run_id,
+                    updated_at=now,
+                    status="pending",
+                    payload=stored_payload,
+                )
+            )
             return int(existing)
-        result = c.execute(insert(dlq).values(
-            job_type=job_type, item_key=item_key, payload=stored_payload, status="pending", attempts=attempts,
-            error=error, error_type=error_type, run_id=run_id, created_at=now, updated_at=now))
+        result = c.execute(
+            insert(dlq).values(
+                job_type=job_type,
+                item_key=item_key,
+                payload=stored_payload,
+                status="pending",
+                attempts=attempts,
+                error=error,
+                error_type=error_type,
+                run_id=run_id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         return int(result.inserted_primary_key[0])
 
     if conn is not None:
@@ -51,8 +83,9 @@ def _row(row) -> dict[str, Any]:
     return item
 
 
-def list_items(store: Store, *, status: str | None = None, job_type: str | None = None,
-               limit: int = 100) -> list[dict[str, Any]]:
+def list_items(
+    store: Store, *, status: str | None = None, job_type: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
     query = select(dlq)
     if status:
         query = query.where(dlq.c.status == status)
@@ -74,7 +107,8 @@ def set_status(store: Store, item_ids: list[int], status: str, *, from_statuses:
     resolved = now if status in ("resolved", "discarded") else None
     with store.tx() as conn:
         return conn.execute(
-            update(dlq).where(dlq.c.id.in_(item_ids), dlq.c.status.in_(from_statuses))
+            update(dlq)
+            .where(dlq.c.id.in_(item_ids), dlq.c.status.in_(from_statuses))
             .values(status=status, updated_at=now, resolved_at=resolved)
         ).rowcount
 
@@ -82,9 +116,11 @@ def set_status(store: Store, item_ids: list[int], status: str, *, from_statuses:
 def resolve_key(store: Store, job_type: str, item_key: str, conn=None) -> int:
     """An item that later succeeded is resolved."""
     now = store.now()
-    stmt = (update(dlq).where(dlq.c.job_type == job_type, dlq.c.item_key == item_key,
-                              dlq.c.status.in_(("pending", "retrying")))
-            .values(status="resolved", updated_at=now, resolved_at=now))
+    stmt = (
+        update(dlq)
+        .where(dlq.c.job_type == job_type, dlq.c.item_key == item_key, dlq.c.status.in_(("pending", "retrying")))
+        .values(status="resolved", updated_at=now, resolved_at=now)
+    )
     if conn is not None:
         return conn.execute(stmt).rowcount
     with store.tx() as c:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Float, case, cast, false, func, literal, or_, select
 
 from harvester_cli.store.base import Store
-from harvester_cli.store.tables import comments, domain_mentions as dm, domains
+from harvester_cli.store.tables import comments, domains
+from harvester_cli.store.tables import domain_mentions as dm
 
 #: domains looked up per statement
 CHUNK = 500
@@ -72,8 +74,9 @@ def top_groups(conn, keys: list, where: list, top: int) -> list[tuple]:
     return [tuple(r) for r in rows if r[-1] >= last]
 
 
-def report(store: Store, *, since: dt.datetime | None, top: int | None, video_id: int | None,
-           only: DomainFilter | None = None) -> list[dict[str, Any]]:
+def report(
+    store: Store, *, since: dt.datetime | None, top: int | None, video_id: int | None, only: DomainFilter | None = None
+) -> list[dict[str, Any]]:
     """Domains ordered by mentions, then videos, then name; counts are within the window,
     first/last seen are overall.
 
@@ -97,26 +100,39 @@ def report(store: Store, *, since: dt.datetime | None, top: int | None, video_id
             rows = []
             names = sorted(picked)
             for at in range(0, len(names), CHUNK):
-                chunk = names[at:at + CHUNK]
-                counts = (select(dm.c.domain, func.count(dm.c.video_id.distinct()).label("videos"))
-                          .where(dm.c.domain.in_(chunk), *where).group_by(dm.c.domain))
+                chunk = names[at : at + CHUNK]
+                counts = (
+                    select(dm.c.domain, func.count(dm.c.video_id.distinct()).label("videos"))
+                    .where(dm.c.domain.in_(chunk), *where)
+                    .group_by(dm.c.domain)
+                )
                 rows += [{"domain": d, "mentions": picked[d], "videos": v} for d, v in conn.execute(counts).all()]
             rows.sort(key=lambda r: (-r["mentions"], -r["videos"], r["domain"]))
             rows = rows[:top]
             _add_seen(conn, rows, video_id)
             return rows
-        counts = (select(dm.c.domain, func.count().label("mentions"),
-                         func.count(dm.c.video_id.distinct()).label("videos"))
-                  .where(*where).group_by(dm.c.domain).subquery())
+        counts = (
+            select(dm.c.domain, func.count().label("mentions"), func.count(dm.c.video_id.distinct()).label("videos"))
+            .where(*where)
+            .group_by(dm.c.domain)
+            .subquery()
+        )
         if video_id is None:
             seen = domains
         else:
-            seen = (select(dm.c.domain, func.min(dm.c.seen_at).label("first_seen"),
-                           func.max(dm.c.seen_at).label("last_seen"))
-                    .where(dm.c.video_id == video_id).group_by(dm.c.domain).subquery())
-        query = (select(counts.c.domain, counts.c.mentions, counts.c.videos, seen.c.first_seen, seen.c.last_seen)
-                 .join(seen, seen.c.domain == counts.c.domain)
-                 .order_by(counts.c.mentions.desc(), counts.c.videos.desc(), counts.c.domain))
+            seen = (
+                select(
+                    dm.c.domain, func.min(dm.c.seen_at).label("first_seen"), func.max(dm.c.seen_at).label("last_seen")
+                )
+                .where(dm.c.video_id == video_id)
+                .group_by(dm.c.domain)
+                .subquery()
+            )
+        query = (
+            select(counts.c.domain, counts.c.mentions, counts.c.videos, seen.c.first_seen, seen.c.last_seen)
+            .join(seen, seen.c.domain == counts.c.domain)
+            .order_by(counts.c.mentions.desc(), counts.c.videos.desc(), counts.c.domain)
+        )
         return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
@@ -125,32 +141,47 @@ def _add_seen(conn, rows: list[dict[str, Any]], video_id: int | None) -> None:
     names = [r["domain"] for r in rows]
     seen: dict[str, tuple] = {}
     for at in range(0, len(names), CHUNK):
-        chunk = names[at:at + CHUNK]
+        chunk = names[at : at + CHUNK]
         if video_id is None:
             query = select(domains.c.domain, domains.c.first_seen, domains.c.last_seen).where(
-                domains.c.domain.in_(chunk))
+                domains.c.domain.in_(chunk)
+            )
         else:
-            query = (select(dm.c.domain, func.min(dm.c.seen_at), func.max(dm.c.seen_at))
-                     .where(dm.c.video_id == video_id, dm.c.domain.in_(chunk)).group_by(dm.c.domain))
+            query = (
+                select(dm.c.domain, func.min(dm.c.seen_at), func.max(dm.c.seen_at))
+                .where(dm.c.video_id == video_id, dm.c.domain.in_(chunk))
+                .group_by(dm.c.domain)
+            )
         seen.update({d: (first, last) for d, first, last in conn.execute(query).all()})
     for r in rows:
         r["first_seen"], r["last_seen"] = seen.get(r["domain"], (None, None))
 
 
-def new(store: Store, *, since: dt.datetime, top: int | None,
-        only: DomainFilter | None = None) -> list[dict[str, Any]]:
+def new(store: Store, *, since: dt.datetime, top: int | None, only: DomainFilter | None = None) -> list[dict[str, Any]]:
     """Domains first seen at or after `since` (a comment written then), with their mentions and
     videos since then (which are all of them), by mentions."""
-    fresh = _filtered(select(domains.c.domain, domains.c.first_seen, domains.c.last_seen)
-                      .where(domains.c.first_seen >= since), domains.c.domain, only).subquery()
-    counts = (select(dm.c.domain, func.count().label("mentions"),
-                     func.count(dm.c.video_id.distinct()).label("videos"))
-              .where(dm.c.domain.in_(select(fresh.c.domain)), dm.c.seen_at >= since)
-              .group_by(dm.c.domain).subquery())
-    query = (select(fresh.c.domain, func.coalesce(counts.c.mentions, 0).label("mentions"),
-                    func.coalesce(counts.c.videos, 0).label("videos"), fresh.c.first_seen, fresh.c.last_seen)
-             .outerjoin(counts, counts.c.domain == fresh.c.domain)
-             .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.first_seen.desc(), fresh.c.domain))
+    fresh = _filtered(
+        select(domains.c.domain, domains.c.first_seen, domains.c.last_seen).where(domains.c.first_seen >= since),
+        domains.c.domain,
+        only,
+    ).subquery()
+    counts = (
+        select(dm.c.domain, func.count().label("mentions"), func.count(dm.c.video_id.distinct()).label("videos"))
+        .where(dm.c.domain.in_(select(fresh.c.domain)), dm.c.seen_at >= since)
+        .group_by(dm.c.domain)
+        .subquery()
+    )
+    query = (
+        select(
+            fresh.c.domain,
+            func.coalesce(counts.c.mentions, 0).label("mentions"),
+            func.coalesce(counts.c.videos, 0).label("videos"),
+            fresh.c.first_seen,
+            fresh.c.last_seen,
+        )
+        .outerjoin(counts, counts.c.domain == fresh.c.domain)
+        .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.first_seen.desc(), fresh.c.domain)
+    )
     if top:
         query = query.limit(top)
     with reading(store) as conn:
@@ -160,24 +191,44 @@ def new(store: Store, *, since: dt.datetime, top: int | None,
 def found(store: Store, *, start: dt.datetime, end: dt.datetime, top: int | None) -> list[dict[str, Any]]:
     """Domains harvester found for the first time in [start, end) (`first_extracted_at`: the
     extraction that wrote their first mention), with all their mentions and videos so far."""
-    fresh = (select(domains.c.domain, domains.c.first_seen, domains.c.last_seen, domains.c.first_extracted_at)
-             .where(domains.c.first_extracted_at >= start, domains.c.first_extracted_at < end).subquery())
-    counts = (select(dm.c.domain, func.count().label("mentions"),
-                     func.count(dm.c.video_id.distinct()).label("videos"))
-              .where(dm.c.domain.in_(select(fresh.c.domain))).group_by(dm.c.domain).subquery())
-    query = (select(fresh.c.domain, func.coalesce(counts.c.mentions, 0).label("mentions"),
-                    func.coalesce(counts.c.videos, 0).label("videos"), fresh.c.first_seen, fresh.c.last_seen,
-                    fresh.c.first_extracted_at)
-             .outerjoin(counts, counts.c.domain == fresh.c.domain)
-             .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.domain))
+    fresh = (
+        select(domains.c.domain, domains.c.first_seen, domains.c.last_seen, domains.c.first_extracted_at)
+        .where(domains.c.first_extracted_at >= start, domains.c.first_extracted_at < end)
+        .subquery()
+    )
+    counts = (
+        select(dm.c.domain, func.count().label("mentions"), func.count(dm.c.video_id.distinct()).label("videos"))
+        .where(dm.c.domain.in_(select(fresh.c.domain)))
+        .group_by(dm.c.domain)
+        .subquery()
+    )
+    query = (
+        select(
+            fresh.c.domain,
+            func.coalesce(counts.c.mentions, 0).label("mentions"),
+            func.coalesce(counts.c.videos, 0).label("videos"),
+            fresh.c.first_seen,
+            fresh.c.last_seen,
+            fresh.c.first_extracted_at,
+        )
+        .outerjoin(counts, counts.c.domain == fresh.c.domain)
+        .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.domain)
+    )
     if top:
         query = query.limit(top)
     with reading(store) as conn:
         return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
-def rising(store: Store, *, start: dt.datetime, length: dt.timedelta, top: int | None, min_mentions: int,
-           only: DomainFilter | None = None) -> list[dict[str, Any]]:
+def rising(
+    store: Store,
+    *,
+    start: dt.datetime,
+    length: dt.timedelta,
+    top: int | None,
+    min_mentions: int,
+    only: DomainFilter | None = None,
+) -> list[dict[str, Any]]:
     """Domains mentioned at least `min_mentions` times since `start` and more than in the
     window of the same length before it, ordered by growth = mentions / max(previous, 1), with
     their distinct videos since `start`. The windows are over when the comments were written
@@ -185,14 +236,23 @@ def rising(store: Store, *, start: dt.datetime, length: dt.timedelta, top: int |
     clock = dm.c.seen_at
     current = func.sum(case((clock >= start, 1), else_=0))
     previous = func.sum(case((clock < start, 1), else_=0))
-    counts = _filtered(select(dm.c.domain, current.label("mentions"), previous.label("previous"),
-                              func.count(case((clock >= start, dm.c.video_id)).distinct()).label("videos"))
-                       .where(clock >= start - length), dm.c.domain, only)
+    counts = _filtered(
+        select(
+            dm.c.domain,
+            current.label("mentions"),
+            previous.label("previous"),
+            func.count(case((clock >= start, dm.c.video_id)).distinct()).label("videos"),
+        ).where(clock >= start - length),
+        dm.c.domain,
+        only,
+    )
     counts = counts.group_by(dm.c.domain).having(current >= min_mentions).having(current > previous).subquery()
     growth = cast(counts.c.mentions, Float) / case((counts.c.previous > 1, counts.c.previous), else_=literal(1))
-    query = (select(*counts.c, growth.label("growth"), domains.c.first_seen, domains.c.last_seen)
-             .join(domains, domains.c.domain == counts.c.domain)
-             .order_by(growth.desc(), counts.c.mentions.desc(), counts.c.domain))
+    query = (
+        select(*counts.c, growth.label("growth"), domains.c.first_seen, domains.c.last_seen)
+        .join(domains, domains.c.domain == counts.c.domain)
+        .order_by(growth.desc(), counts.c.mentions.desc(), counts.c.domain)
+    )
     if top:
         query = query.limit(top)
     with reading(store) as conn:
@@ -205,7 +265,8 @@ def seen(store: Store, names: list[str]) -> dict[str, tuple[dt.datetime, dt.date
     with reading(store) as conn:
         for at in range(0, len(names), CHUNK):
             query = select(domains.c.domain, domains.c.first_seen, domains.c.last_seen).where(
-                domains.c.domain.in_(names[at:at + CHUNK]))
+                domains.c.domain.in_(names[at : at + CHUNK])
+            )
             out.update({d: (first, last) for d, first, last in conn.execute(query).all()})
     return out
 
@@ -217,14 +278,15 @@ def samples(store: Store, names: list[str], *, video_id: int | None = None) -> d
     out: dict[str, dict[str, Any]] = {}
     with reading(store) as conn:
         for start in range(0, len(names), CHUNK):
-            chunk = names[start:start + CHUNK]
-            latest = (select(dm.c.domain, func.max(dm.c.comment_id).label("comment_id"))
-                      .where(dm.c.domain.in_(chunk)))
+            chunk = names[start : start + CHUNK]
+            latest = select(dm.c.domain, func.max(dm.c.comment_id).label("comment_id")).where(dm.c.domain.in_(chunk))
             if video_id is not None:
                 latest = latest.where(dm.c.video_id == video_id)
             latest = latest.group_by(dm.c.domain).subquery()
-            query = (select(latest.c.domain, dm.c.written, comments.c.text)
-                     .join(dm, (dm.c.domain == latest.c.domain) & (dm.c.comment_id == latest.c.comment_id))
-                     .join(comments, comments.c.id == latest.c.comment_id))
+            query = (
+                select(latest.c.domain, dm.c.written, comments.c.text)
+                .join(dm, (dm.c.domain == latest.c.domain) & (dm.c.comment_id == latest.c.comment_id))
+                .join(comments, comments.c.id == latest.c.comment_id)
+            )
             out.update({d: {"written": w, "text": t} for d, w, t in conn.execute(query).all()})
     return out

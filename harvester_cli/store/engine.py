@@ -55,7 +55,9 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
                     f"database directory {path.parent} does not exist; create it or fix {name}"
                 )
             if must_exist and not path.exists():
-                where = "" if path.is_absolute() else f" (a relative path: relative to the working directory {Path.cwd()})"
+                where = (
+                    "" if path.is_absolute() else f" (a relative path: relative to the working directory {Path.cwd()})"
+                )
                 raise errors.StoreUnavailable(
                     f"no store at {path}{where}; run `harvester init` to create it, or fix "
                     f"{name} (use an absolute path: sqlite:////var/lib/harvester/harvester.db)"
@@ -63,8 +65,9 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
             # the store and its -wal/-shm: ours, not writable by others, never a link (exit 2 with
             # the fix); a new store is created 0600, and SQLite gives -wal/-shm the same mode
             for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                filesafety.check_private_file(file, what="SQLite store file", link_fix=(
-                    f"point {name} at the real file"))
+                filesafety.check_private_file(
+                    file, what="SQLite store file", link_fix=(f"point {name} at the real file")
+                )
             filesafety.create_private_file(path)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
@@ -72,7 +75,10 @@ def make_engine(url: str, *, must_exist: bool = False) -> Engine:
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
             engine = create_engine(
-                parsed, pool_pre_ping=True, pool_size=5, max_overflow=20,
+                parsed,
+                pool_pre_ping=True,
+                pool_size=5,
+                max_overflow=20,
                 connect_args={"connect_timeout": 10, "application_name": "harvester"},
             )
         else:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from sqlalchemy import and_, or_, select, update
 
@@ -60,14 +60,24 @@ def _due_at(row, day: dt.date, settle: dt.timedelta) -> dt.datetime | None:
 def _rows(conn, fingerprints: Sequence[str], days: Sequence[dt.date]) -> dict[tuple[str, str], dict]:
     if not fingerprints or not days:
         return {}
-    query = select(scans).where(scans.c.fingerprint.in_(list(fingerprints)),
-                                scans.c.day.in_([day_key(d) for d in days]))
+    query = select(scans).where(
+        scans.c.fingerprint.in_(list(fingerprints)), scans.c.day.in_([day_key(d) for d in days])
+    )
     return {(r["fingerprint"], r["day"]): dict(r) for r in conn.execute(query).mappings().all()}
 
 
-def claim_next(store: Store, source: str, queries: Sequence[ScanQuery], days: Sequence[dt.date], *,
-               settle: dt.timedelta, run_id: int, lease: dt.timedelta, force: bool = False,
-               skip: Iterable[tuple[str, dt.date]] = ()) -> Claim | None:
+def claim_next(
+    store: Store,
+    source: str,
+    queries: Sequence[ScanQuery],
+    days: Sequence[dt.date],
+    *,
+    settle: dt.timedelta,
+    run_id: int,
+    lease: dt.timedelta,
+    force: bool = False,
+    skip: Iterable[tuple[str, dt.date]] = (),
+) -> Claim | None:
     """Claim the newest due day of any query (rows made for days never seen); None: nothing due.
 
     `force` makes every day due once (`discover --force-refresh`): a new pass from the first
@@ -76,11 +86,24 @@ def claim_next(store: Store, source: str, queries: Sequence[ScanQuery], days: Se
     now = store.now()
     skipped = set(skip)
     with store.tx() as conn:
-        insert_ignore(conn, scans, [
-            {"fingerprint": q.fingerprint, "day": day_key(d), "source": source,
-             "query": json.dumps(q.description, sort_keys=True, ensure_ascii=False), "state": "pending",
-             "created_at": now, "updated_at": now}
-            for q in queries for d in days], ["fingerprint", "day"])
+        insert_ignore(
+            conn,
+            scans,
+            [
+                {
+                    "fingerprint": q.fingerprint,
+                    "day": day_key(d),
+                    "source": source,
+                    "query": json.dumps(q.description, sort_keys=True, ensure_ascii=False),
+                    "state": "pending",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for q in queries
+                for d in days
+            ],
+            ["fingerprint", "day"],
+        )
         rows = _rows(conn, [q.fingerprint for q in queries], days)
         for day in sorted(days, reverse=True):
             for query in queries:
@@ -98,27 +121,49 @@ def claim_next(store: Store, source: str, queries: Sequence[ScanQuery], days: Se
                 values = {"claimed_by": run_id, "claim_expires_at": now + lease, "updated_at": now}
                 if not resumed:
                     values.update(cursor=None, search_id=None, pass_started_at=None)
-                won = conn.execute(
-                    update(scans).where(
-                        scans.c.fingerprint == query.fingerprint, scans.c.day == day_key(day),
-                        or_(scans.c.claimed_by.is_(None), scans.c.claim_expires_at <= now))
-                    .values(**values)).rowcount == 1
+                won = (
+                    conn.execute(
+                        update(scans)
+                        .where(
+                            scans.c.fingerprint == query.fingerprint,
+                            scans.c.day == day_key(day),
+                            or_(scans.c.claimed_by.is_(None), scans.c.claim_expires_at <= now),
+                        )
+                        .values(**values)
+                    ).rowcount
+                    == 1
+                )
                 if won:
-                    return Claim(query, day, row["cursor"] if resumed else None,
-                                 row["search_id"] if resumed else None, resumed)
+                    return Claim(
+                        query, day, row["cursor"] if resumed else None, row["search_id"] if resumed else None, resumed
+                    )
     return None
 
 
-def save_page(conn, store: Store, claim: Claim, run_id: int, page: ScanPage, *, new_videos: int,
-              promoted: int, settle: dt.timedelta) -> str | None:
+def save_page(
+    conn,
+    store: Store,
+    claim: Claim,
+    run_id: int,
+    page: ScanPage,
+    *,
+    new_videos: int,
+    promoted: int,
+    settle: dt.timedelta,
+) -> str | None:
     """Record one answered page (in the transaction that stored its videos); returns the row's
     new state, or None when this run no longer holds the claim."""
     now = store.now()
-    key = and_(scans.c.fingerprint == claim.query.fingerprint, scans.c.day == day_key(claim.day),
-               scans.c.claimed_by == run_id)
-    values: dict = {"pages": scans.c.pages + 1, "candidates": scans.c.candidates + page.candidates,
-                    "promoted": scans.c.promoted + promoted, "new_videos": scans.c.new_videos + new_videos,
-                    "updated_at": now}
+    key = and_(
+        scans.c.fingerprint == claim.query.fingerprint, scans.c.day == day_key(claim.day), scans.c.claimed_by == run_id
+    )
+    values: dict = {
+        "pages": scans.c.pages + 1,
+        "candidates": scans.c.candidates + page.candidates,
+        "promoted": scans.c.promoted + promoted,
+        "new_videos": scans.c.new_videos + new_videos,
+        "updated_at": now,
+    }
     if page.restarted:
         values["restarts"] = scans.c.restarts + 1
     started = conn.execute(select(scans.c.pass_started_at).where(key)).scalar()
@@ -128,8 +173,15 @@ def save_page(conn, store: Store, claim: Claim, run_id: int, page: ScanPage, *, 
         values["pass_started_at"] = now
     if page.last:
         state = "settled" if started >= day_end(claim.day) + settle else "complete"
-        values.update(state=state, cursor=None, search_id=None, passes=scans.c.passes + 1, completed_at=now,
-                      claimed_by=None, claim_expires_at=None)
+        values.update(
+            state=state,
+            cursor=None,
+            search_id=None,
+            passes=scans.c.passes + 1,
+            completed_at=now,
+            claimed_by=None,
+            claim_expires_at=None,
+        )
     else:
         state = "partial"
         values.update(state=state, cursor=page.cursor, search_id=page.search_id)
@@ -138,8 +190,9 @@ def save_page(conn, store: Store, claim: Claim, run_id: int, page: ScanPage, *, 
 
 def release(conn, run_id: int) -> int:
     """Give back the days a run holds (it stopped or died); partial scans keep their place."""
-    return conn.execute(update(scans).where(scans.c.claimed_by == run_id)
-                        .values(claimed_by=None, claim_expires_at=None)).rowcount
+    return conn.execute(
+        update(scans).where(scans.c.claimed_by == run_id).values(claimed_by=None, claim_expires_at=None)
+    ).rowcount
 
 
 def _window(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]) -> list[tuple[dt.date, dict | None]]:
@@ -149,20 +202,21 @@ def _window(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date])
     return [(day, rows.get((query.fingerprint, day_key(day)))) for query in queries for day in days]
 
 
-def next_due(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date],
-             settle: dt.timedelta) -> dt.datetime | None:
+def next_due(
+    store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], settle: dt.timedelta
+) -> dt.datetime | None:
     """The earliest time a scan falls due (now, if one is due), counting today once it ends."""
     times = [day_end(max(days) + dt.timedelta(days=1))] if days else []
     times += [due for day, row in _window(store, queries, days) if (due := _due_at(row, day, settle)) is not None]
     return max(min(times), store.now()) if times else None
 
 
-def due_count(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date],
-              settle: dt.timedelta) -> int:
+def due_count(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], settle: dt.timedelta) -> int:
     """How many (query, day) scans are due now, claimed or not."""
     now = store.now()
-    return sum(1 for day, row in _window(store, queries, days)
-               if (due := _due_at(row, day, settle)) is not None and due <= now)
+    return sum(
+        1 for day, row in _window(store, queries, days) if (due := _due_at(row, day, settle)) is not None and due <= now
+    )
 
 
 def coverage(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]) -> dict[str, int]:
@@ -173,12 +227,17 @@ def coverage(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date]
     return out
 
 
-def stale(store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], settle: dt.timedelta,
-          after: dt.timedelta) -> list[str]:
+def stale(
+    store: Store, queries: Sequence[ScanQuery], days: Sequence[dt.date], settle: dt.timedelta, after: dt.timedelta
+) -> list[str]:
     """Days that can no longer gain videos (settled) and have stayed unscanned for `after` since
     then, or since discovery first knew them (a new install is not late for old days)."""
     now = store.now()
-    late = {day_key(day) for day, row in _window(store, queries, days)
-            if row is not None and row["state"] != "settled"
-            and max(day_end(day) + settle, row["created_at"]) + after <= now}
+    late = {
+        day_key(day)
+        for day, row in _window(store, queries, days)
+        if row is not None
+        and row["state"] != "settled"
+        and max(day_end(day) + settle, row["created_at"]) + after <= now
+    }
     return sorted(late, reverse=True)

@@ -22,12 +22,27 @@ events_logger = logging.getLogger("harvester.events")
 _LOGGING_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
-def write(store: Store, event: str, message: str, *, level: str = "info", job_type: str | None = None,
-          run_id: int | None = None, details: dict[str, Any] | None = None, conn=None) -> None:
+def write(
+    store: Store,
+    event: str,
+    message: str,
+    *,
+    level: str = "info",
+    job_type: str | None = None,
+    run_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    conn=None,
+) -> None:
     """One event; message and details pass the redaction layer (no secret is ever stored)."""
-    values = dict(created_at=store.now(), level=level, job_type=job_type, run_id=run_id, event=event[:64],
-                  message=storable(scrub(message)[:4000]),
-                  details=storable(scrub(dumps(details))) if details else None)
+    values = dict(
+        created_at=store.now(),
+        level=level,
+        job_type=job_type,
+        run_id=run_id,
+        event=event[:64],
+        message=storable(scrub(message)[:4000]),
+        details=storable(scrub(dumps(details))) if details else None,
+    )
     if conn is not None:
         conn.execute(insert(system_logs).values(**values))
     else:
@@ -39,15 +54,21 @@ def write(store: Store, event: str, message: str, *, level: str = "info", job_ty
 def _emit(event: str, message: str, level: str, job_type: str | None, run_id: int | None) -> None:
     number = _LOGGING_LEVELS.get(level, logging.INFO)
     if events_logger.isEnabledFor(number):
-        events_logger.log(number, "%s", message,
-                          extra={"event": event, "job_type": job_type, "run_id": run_id})
+        events_logger.log(number, "%s", message, extra={"event": event, "job_type": job_type, "run_id": run_id})
 
 
-def recent(store: Store, *, limit: int = 50, level: str | None = None, job_type: str | None = None,
-           since: dt.datetime | None = None, run_id: int | None = None) -> list[dict[str, Any]]:
+def recent(
+    store: Store,
+    *,
+    limit: int = 50,
+    level: str | None = None,
+    job_type: str | None = None,
+    since: dt.datetime | None = None,
+    run_id: int | None = None,
+) -> list[dict[str, Any]]:
     query = select(system_logs)
     if level:
-        query = query.where(system_logs.c.level.in_(LEVELS[LEVELS.index(level):]))
+        query = query.where(system_logs.c.level.in_(LEVELS[LEVELS.index(level) :]))
     if job_type:
         query = query.where(system_logs.c.job_type == job_type)
     if since:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import any_, case, func, select, update
 
@@ -76,14 +77,24 @@ def save_range(store: Store, extracted: pending.ExtractedRange, extract: Extract
                 found = [f for f in found if f.comment_id in marked]
                 late = sorted(marked.difference(extracted.ids))
                 for start in range(0, len(late), 500):
-                    chunk = late[start:start + 500]
-                    rows = cursor.execute(_SQLITE_READ_IDS.format(marks=", ".join("?" * len(chunk))),
-                                          chunk).fetchall()
+                    chunk = late[start : start + 500]
+                    rows = cursor.execute(_SQLITE_READ_IDS.format(marks=", ".join("?" * len(chunk))), chunk).fetchall()
                     found = found + pending.extract_rows(rows, extract)
             if found:
-                payload = json.dumps([(f.comment_id, f.domain, f.video_id, f.written,
-                                       f.created_at if isinstance(f.created_at, str) or f.created_at is None
-                                       else stamp(f.created_at)) for f in found])
+                payload = json.dumps(
+                    [
+                        (
+                            f.comment_id,
+                            f.domain,
+                            f.video_id,
+                            f.written,
+                            f.created_at
+                            if isinstance(f.created_at, str) or f.created_at is None
+                            else stamp(f.created_at),
+                        )
+                        for f in found
+                    ]
+                )
                 cursor.execute(_SQLITE_DOMAINS, (now_text, now_text, now_text, payload))
                 cursor.execute(_SQLITE_MENTIONS, (now_text, payload))
         finally:
@@ -107,12 +118,14 @@ _SQLITE_DOMAINS = (
     "max(coalesce(json_extract(value, '$[4]'), ?)), ? FROM json_each(?) WHERE true GROUP BY 1 "
     "ON CONFLICT (domain) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), "
     "last_seen = max(last_seen, excluded.last_seen) "
-    "WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen")
+    "WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen"
+)
 _SQLITE_MENTIONS = (
     "INSERT INTO domain_mentions (comment_id, domain, video_id, written, seen_at) "
     "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
     "json_extract(value, '$[3]'), coalesce(json_extract(value, '$[4]'), ?) FROM json_each(?) WHERE true "
-    "ON CONFLICT (comment_id, domain) DO NOTHING")
+    "ON CONFLICT (comment_id, domain) DO NOTHING"
+)
 
 
 def _write_found(conn, now: dt.datetime, found: list[pending.Found]) -> int:
@@ -123,23 +136,40 @@ def _write_found(conn, now: dt.datetime, found: list[pending.Found]) -> int:
     seen: dict[str, list[dt.datetime]] = {}
     for f in sorted(found, key=lambda f: (f.comment_id, f.domain)):
         seen_at = f.created_at or now  # a datetime here: these rows came through SQLAlchemy
-        rows.append({"comment_id": f.comment_id, "domain": f.domain, "video_id": f.video_id,
-                     "written": f.written, "seen_at": seen_at})
+        rows.append(
+            {
+                "comment_id": f.comment_id,
+                "domain": f.domain,
+                "video_id": f.video_id,
+                "written": f.written,
+                "seen_at": seen_at,
+            }
+        )
         bounds = seen.get(f.domain)
         if bounds is None:
             seen[f.domain] = [seen_at, seen_at]
         else:
             bounds[0] = min(bounds[0], seen_at)
             bounds[1] = max(bounds[1], seen_at)
-    _upsert_domains(conn, [{"domain": d, "first_seen": b[0], "last_seen": b[1], "first_extracted_at": now}
-                           for d, b in sorted(seen.items())])
+    _upsert_domains(
+        conn,
+        [
+            {"domain": d, "first_seen": b[0], "last_seen": b[1], "first_extracted_at": now}
+            for d, b in sorted(seen.items())
+        ],
+    )
     insert_ignore(conn, domain_mentions, rows, ["comment_id", "domain"])
     return len(rows)
 
 
 def _claim(conn, size: int, now: dt.datetime):
-    queue = (select(comments.c.id).where(comments.c.extracted_at.is_(None)).order_by(comments.c.id)
-             .limit(size).with_for_update(skip_locked=True))
+    queue = (
+        select(comments.c.id)
+        .where(comments.c.extracted_at.is_(None))
+        .order_by(comments.c.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
     if conn.dialect.name == "postgresql":
         # id = ANY(ARRAY(pending)): the batch is picked and locked once, then found through the
         # primary key. With id IN (pending) the planner hash-joined it against a sequential scan
@@ -147,18 +177,28 @@ def _claim(conn, size: int, now: dt.datetime):
         batch = comments.c.id == any_(func.array(queue.scalar_subquery()))
     else:
         batch = comments.c.id.in_(queue)
-    return (update(comments).where(batch).values(extracted_at=now)
-            .returning(comments.c.id, comments.c.video_id, comments.c.text, comments.c.created_at))
+    return (
+        update(comments)
+        .where(batch)
+        .values(extracted_at=now)
+        .returning(comments.c.id, comments.c.video_id, comments.c.text, comments.c.created_at)
+    )
 
 
 def _upsert_domains(conn, rows: list[dict[str, Any]]) -> None:
     stmt = _insert(conn, domains)
-    stmt = stmt.on_conflict_do_update(index_elements=["domain"], set_={
-        "first_seen": case((stmt.excluded.first_seen < domains.c.first_seen, stmt.excluded.first_seen),
-                           else_=domains.c.first_seen),
-        "last_seen": case((stmt.excluded.last_seen > domains.c.last_seen, stmt.excluded.last_seen),
-                          else_=domains.c.last_seen),
-    }, where=(stmt.excluded.first_seen < domains.c.first_seen) | (stmt.excluded.last_seen > domains.c.last_seen))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["domain"],
+        set_={
+            "first_seen": case(
+                (stmt.excluded.first_seen < domains.c.first_seen, stmt.excluded.first_seen), else_=domains.c.first_seen
+            ),
+            "last_seen": case(
+                (stmt.excluded.last_seen > domains.c.last_seen, stmt.excluded.last_seen), else_=domains.c.last_seen
+            ),
+        },
+        where=(stmt.excluded.first_seen < domains.c.first_seen) | (stmt.excluded.last_seen > domains.c.last_seen),
+    )
     # Only a domain whose bounds move is rewritten. An unconditional DO UPDATE wrote a new row
     # version of every domain in every batch: on PostgreSQL a popular domain piled up dead
     # versions that each mention's foreign-key check then had to walk past.
@@ -177,5 +217,7 @@ def count(store: Store) -> int:
 
 def pending_count(store: Store) -> int:
     with store.read() as conn:
-        return conn.execute(select(func.count()).select_from(comments)
-                            .where(comments.c.extracted_at.is_(None))).scalar() or 0
+        return (
+            conn.execute(select(func.count()).select_from(comments).where(comments.c.extracted_at.is_(None))).scalar()
+            or 0
+        )

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 FIRST = 0  # every range is (lo, hi]: the first starts after id 0
 
 # the partial index of pending ids walked `size` entries at a time; the last range takes the rest
 NEXT_BOUNDARY = "SELECT id FROM comments WHERE extracted_at IS NULL AND id > ? ORDER BY id LIMIT 1 OFFSET ?"
 LAST_RANGE = "SELECT max(id), count(*) FROM comments WHERE extracted_at IS NULL AND id > ?"
-READ_RANGE = ("SELECT id, video_id, text, created_at FROM comments "
-              "WHERE id > ? AND id <= ? AND extracted_at IS NULL ORDER BY id")
+READ_RANGE = (
+    "SELECT id, video_id, text, created_at FROM comments WHERE id > ? AND id <= ? AND extracted_at IS NULL ORDER BY id"
+)
 
 
 class Found(NamedTuple):
@@ -74,8 +76,9 @@ def extract_rows(rows: Iterable[tuple], extract: Callable[[str], Iterable[tuple[
     return found
 
 
-def extract_range(conn: sqlite3.Connection, lo: int, hi: int,
-                  extract: Callable[[str], Iterable[tuple[str, str]]]) -> ExtractedRange:
+def extract_range(
+    conn: sqlite3.Connection, lo: int, hi: int, extract: Callable[[str], Iterable[tuple[str, str]]]
+) -> ExtractedRange:
     """Read the pending comments of (lo, hi] and extract them; nothing is written."""
     rows = conn.execute(READ_RANGE, (lo, hi)).fetchall()
     return ExtractedRange(lo, hi, [r[0] for r in rows], extract_rows(rows, extract))

@@ -23,17 +23,39 @@ def _error_type(text: str | None) -> str | None:
     return None if text is None else str(text)[:64]
 
 
-def start(store: Store, *, job_type: str, status: str, host: str, pid: int, slot: int | None,
-          token: str | None, lock_ref: str | None, params: dict[str, Any], deadline_at: dt.datetime | None,
-          error: str | None = None, error_type: str | None = None) -> int:
+def start(
+    store: Store,
+    *,
+    job_type: str,
+    status: str,
+    host: str,
+    pid: int,
+    slot: int | None,
+    token: str | None,
+    lock_ref: str | None,
+    params: dict[str, Any],
+    deadline_at: dt.datetime | None,
+    error: str | None = None,
+    error_type: str | None = None,
+) -> int:
     now = store.now()
     finished = None if status == "running" else now
     with store.tx() as conn:
         result = conn.execute(
             insert(job_status).values(
-                job_type=job_type, status=status, started_at=now, finished_at=finished,
-                heartbeat_at=now, deadline_at=deadline_at, host=host, pid=pid, slot=slot, lock_ref=lock_ref,
-                token=token, params=storable(scrub(dumps(params))), error=_error(error),
+                job_type=job_type,
+                status=status,
+                started_at=now,
+                finished_at=finished,
+                heartbeat_at=now,
+                deadline_at=deadline_at,
+                host=host,
+                pid=pid,
+                slot=slot,
+                lock_ref=lock_ref,
+                token=token,
+                params=storable(scrub(dumps(params))),
+                error=_error(error),
                 error_type=_error_type(error_type),
                 duration_seconds=0.0 if finished else None,
             )
@@ -51,8 +73,17 @@ def heartbeat(store: Store, run_id: int, token: str) -> bool:
         return result.rowcount == 1
 
 
-def finish(store: Store, run_id: int, token: str, *, status: str, items_ok: int, items_failed: int,
-           error: str | None = None, error_type: str | None = None) -> bool:
+def finish(
+    store: Store,
+    run_id: int,
+    token: str,
+    *,
+    status: str,
+    items_ok: int,
+    items_failed: int,
+    error: str | None = None,
+    error_type: str | None = None,
+) -> bool:
     """Write the final state, only if this run (its token) still owns a `running` row."""
     now = store.now()
     with store.tx() as conn:
@@ -61,9 +92,16 @@ def finish(store: Store, run_id: int, token: str, *, status: str, items_ok: int,
         result = conn.execute(
             update(job_status)
             .where(job_status.c.id == run_id, job_status.c.token == token, job_status.c.status == "running")
-            .values(status=status, finished_at=now, heartbeat_at=now, items_ok=items_ok,
-                    items_failed=items_failed, duration_seconds=duration, error=_error(error),
-                    error_type=_error_type(error_type))
+            .values(
+                status=status,
+                finished_at=now,
+                heartbeat_at=now,
+                items_ok=items_ok,
+                items_failed=items_failed,
+                duration_seconds=duration,
+                error=_error(error),
+                error_type=_error_type(error_type),
+            )
         )
         return result.rowcount == 1
 
@@ -85,9 +123,11 @@ def get(store: Store, run_id: int) -> dict[str, Any] | None:
 
 def running(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
-        rows = conn.execute(
-            select(job_status).where(job_status.c.status == "running").order_by(job_status.c.started_at)
-        ).mappings().all()
+        rows = (
+            conn.execute(select(job_status).where(job_status.c.status == "running").order_by(job_status.c.started_at))
+            .mappings()
+            .all()
+        )
         return [dict(r) for r in rows]
 
 
@@ -97,8 +137,11 @@ def mark_abandoned(store: Store, run_id: int, heartbeat_before: dt.datetime, rea
     with store.tx() as conn:
         result = conn.execute(
             update(job_status)
-            .where(job_status.c.id == run_id, job_status.c.status == "running",
-                   job_status.c.heartbeat_at < heartbeat_before)
+            .where(
+                job_status.c.id == run_id,
+                job_status.c.status == "running",
+                job_status.c.heartbeat_at < heartbeat_before,
+            )
             .values(status="abandoned", finished_at=now, error=_error(reason), error_type="Abandoned")
         )
         return result.rowcount == 1
@@ -115,8 +158,13 @@ def recent(store: Store, *, since: dt.datetime, job_type: str | None = None, lim
 
 def finished_in_window(store: Store, *, since: dt.datetime, job_type: str | None = None) -> list[dict[str, Any]]:
     """Status, type and duration of every run started since `since` (for metrics)."""
-    query = select(job_status.c.job_type, job_status.c.status, job_status.c.duration_seconds,
-                   job_status.c.error_type, job_status.c.finished_at).where(job_status.c.started_at >= since)
+    query = select(
+        job_status.c.job_type,
+        job_status.c.status,
+        job_status.c.duration_seconds,
+        job_status.c.error_type,
+        job_status.c.finished_at,
+    ).where(job_status.c.started_at >= since)
     if job_type:
         query = query.where(job_status.c.job_type == job_type)
     with store.read() as conn:
@@ -124,8 +172,11 @@ def finished_in_window(store: Store, *, since: dt.datetime, job_type: str | None
 
 
 def last_success(store: Store) -> dict[str, dt.datetime]:
-    query = (select(job_status.c.job_type, func.max(job_status.c.finished_at))
-             .where(job_status.c.status == "succeeded").group_by(job_status.c.job_type))
+    query = (
+        select(job_status.c.job_type, func.max(job_status.c.finished_at))
+        .where(job_status.c.status == "succeeded")
+        .group_by(job_status.c.job_type)
+    )
     with store.read() as conn:
         return {t: ts for t, ts in conn.execute(query).all()}
 
@@ -140,21 +191,34 @@ def totals_by_type(store: Store, worked: tuple[str, ...]) -> dict[str, dict[str,
     """Per job type and status over every run kept: runs, items ok/failed, the last start and
     the last finish; and per job type the duration of the latest run in `worked` statuses.
     Grouped in the database (a metrics scrape every minute must not read every row)."""
-    grouped = (select(job_status.c.job_type, job_status.c.status, func.count(),
-                      func.coalesce(func.sum(job_status.c.items_ok), 0),
-                      func.coalesce(func.sum(job_status.c.items_failed), 0),
-                      func.max(job_status.c.started_at), func.max(job_status.c.finished_at))
-               .group_by(job_status.c.job_type, job_status.c.status))
+    grouped = select(
+        job_status.c.job_type,
+        job_status.c.status,
+        func.count(),
+        func.coalesce(func.sum(job_status.c.items_ok), 0),
+        func.coalesce(func.sum(job_status.c.items_failed), 0),
+        func.max(job_status.c.started_at),
+        func.max(job_status.c.finished_at),
+    ).group_by(job_status.c.job_type, job_status.c.status)
     out: dict[str, dict[str, Any]] = {}
     with store.read() as conn:
         for job_type, status, n, ok, failed, started, finished in conn.execute(grouped).all():
             out.setdefault(job_type, {"statuses": {}, "last_duration_seconds": None})["statuses"][status] = {
-                "runs": int(n), "items_ok": int(ok), "items_failed": int(failed),
-                "last_started_at": started, "last_finished_at": finished}
+                "runs": int(n),
+                "items_ok": int(ok),
+                "items_failed": int(failed),
+                "last_started_at": started,
+                "last_finished_at": finished,
+            }
         for job_type, entry in out.items():
             entry["last_duration_seconds"] = conn.execute(
                 select(job_status.c.duration_seconds)
-                .where(job_status.c.job_type == job_type, job_status.c.status.in_(worked),
-                       job_status.c.duration_seconds.is_not(None))
-                .order_by(job_status.c.started_at.desc()).limit(1)).scalar()
+                .where(
+                    job_status.c.job_type == job_type,
+                    job_status.c.status.in_(worked),
+                    job_status.c.duration_seconds.is_not(None),
+                )
+                .order_by(job_status.c.started_at.desc())
+                .limit(1)
+            ).scalar()
     return out

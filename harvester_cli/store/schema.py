@@ -11,11 +11,12 @@ once upgrade once and a failed upgrade leaves the store as it was. Every other c
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from sqlalchemy import inspect as sa_inspect, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -103,14 +104,17 @@ def require_current(engine: Engine, shown_url: str) -> SchemaState:
     if status == "missing":
         raise errors.StoreUnavailable(
             f"no store at {shown_url}: it has no harvester tables; run `harvester init` to create one "
-            f"(or fix {named('HARVESTER_DATABASE_URL', shown_url)})")
+            f"(or fix {named('HARVESTER_DATABASE_URL', shown_url)})"
+        )
     if status == "ahead":
         raise errors.StoreUnavailable(
             f"the store at {shown_url} is at schema {state.current}, newer than this version of harvester "
-            f"knows (it needs {state.head}); upgrade harvester, or restore the backup taken before the upgrade")
+            f"knows (it needs {state.head}); upgrade harvester, or restore the backup taken before the upgrade"
+        )
     current = state.current or f"{BASELINE} (first release, no version recorded)"
     raise errors.StoreUnavailable(
-        f"run harvester init to upgrade (store at {current}, this version needs {state.head})")
+        f"run harvester init to upgrade (store at {current}, this version needs {state.head})"
+    )
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
                     if broken:
                         raise errors.StoreError(
                             f"the upgrade would break {len(broken)} foreign key(s) (first: {tuple(broken[0])}); "
-                            "nothing was changed")
+                            "nothing was changed"
+                        )
         finally:
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
@@ -180,7 +185,8 @@ def upgrade(engine: Engine) -> UpgradeResult:
             if before not in revisions():
                 raise errors.StoreUnavailable(
                     f"the store is at schema {before}, newer than this version of harvester knows "
-                    f"(it needs {target}); upgrade harvester instead")
+                    f"(it needs {target}); upgrade harvester instead"
+                )
             if before != target:
                 command.upgrade(config, target)
             return UpgradeResult(before, target, created=False)
@@ -188,7 +194,8 @@ def upgrade(engine: Engine) -> UpgradeResult:
         raise
     except SQLAlchemyError as exc:
         raise errors.StoreUnavailable(
-            f"cannot create or upgrade the schema: {_first_line(exc)}; nothing was changed") from None
+            f"cannot create or upgrade the schema: {_first_line(exc)}; nothing was changed"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:

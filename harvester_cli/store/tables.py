@@ -78,8 +78,12 @@ comments = Table(
     # lock on SQLite), so a crash leaves nothing half-written and nothing claimed.
     Column("extracted_at", DateTime),
     Index("ix_comments_video", "video_id"),
-    Index("ix_comments_pending", "id", sqlite_where=text("extracted_at IS NULL"),
-          postgresql_where=text("extracted_at IS NULL")),
+    Index(
+        "ix_comments_pending",
+        "id",
+        sqlite_where=text("extracted_at IS NULL"),
+        postgresql_where=text("extracted_at IS NULL"),
+    ),
     Index("ix_comments_harvested_at", "harvested_at"),
 )
 
@@ -171,8 +175,12 @@ dead_letter_queue = Table(
     Column("resolved_at", DateTime),
     Index("ix_dlq_status", "status", "created_at"),
     Index(
-        "ux_dlq_open_item", "job_type", "item_key", unique=True,
-        sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+        "ux_dlq_open_item",
+        "job_type",
+        "item_key",
+        unique=True,
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
     ),
 )
 
@@ -227,11 +235,20 @@ discovery_scans = Table(
 domain_mentions.append_column(Column("link", Text))
 # `domains` and `links`: per domain, per link, with the video and time of every mention in the
 # index itself, so neither report reads the table rows (SQLite scans the index alone)
-Index("ix_domain_mentions_link", domain_mentions.c.domain, domain_mentions.c.link, domain_mentions.c.seen_at,
-      domain_mentions.c.video_id)
+Index(
+    "ix_domain_mentions_link",
+    domain_mentions.c.domain,
+    domain_mentions.c.link,
+    domain_mentions.c.seen_at,
+    domain_mentions.c.video_id,
+)
 # the rows `links` still has to normalise (on an upgraded store: all of them, once)
-Index("ix_domain_mentions_link_pending", domain_mentions.c.comment_id,
-      sqlite_where=text("link IS NULL"), postgresql_where=text("link IS NULL"))
+Index(
+    "ix_domain_mentions_link_pending",
+    domain_mentions.c.comment_id,
+    sqlite_where=text("link IS NULL"),
+    postgresql_where=text("link IS NULL"),
+)
 # `domains --rising` and `--since`: a window of mentions read from the index alone
 Index("ix_domain_mentions_window", domain_mentions.c.seen_at, domain_mentions.c.domain, domain_mentions.c.video_id)
 # `domains --new` (first seen) and the digest's new domains (first extracted)

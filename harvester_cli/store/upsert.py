@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,8 +14,13 @@ def _insert(conn: Connection, table: Table):
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def upsert(conn: Connection, table: Table, rows: dict[str, Any] | Sequence[dict[str, Any]],
-           keys: Iterable[str], update: Iterable[str] | None = None) -> int:
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: dict[str, Any] | Sequence[dict[str, Any]],
+    keys: Iterable[str],
+    update: Iterable[str] | None = None,
+) -> int:
     """Insert rows; on a key conflict update `update` columns (default: every non-key column)."""
     batch = [rows] if isinstance(rows, dict) else list(rows)
     if not batch:

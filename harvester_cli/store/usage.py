@@ -16,8 +16,9 @@ def day_of(store: Store) -> str:
 JOB_COLUMNS = {"discovery": api_usage.c.discovery_requests, "harvesting": api_usage.c.harvesting_requests}
 
 
-def reserve_up_to(store: Store, source: str, budget: int, n: int, job_type: str | None = None,
-                  cap: int | None = None) -> int:
+def reserve_up_to(
+    store: Store, source: str, budget: int, n: int, job_type: str | None = None, cap: int | None = None
+) -> int:
     """Reserve up to n requests of today's budget at once; returns how many were granted (0 = spent).
 
     With `job_type` (discovery or harvesting) the requests are also counted as that job type's,
@@ -27,8 +28,12 @@ def reserve_up_to(store: Store, source: str, budget: int, n: int, job_type: str 
     row = (api_usage.c.day == day) & (api_usage.c.source == source)
     column = JOB_COLUMNS.get(job_type or "")
     with store.tx() as conn:
-        insert_ignore(conn, api_usage, [{"day": day, "source": source, "requests": 0,
-                                         "updated_at": store.now()}], ["day", "source"])
+        insert_ignore(
+            conn,
+            api_usage,
+            [{"day": day, "source": source, "requests": 0, "updated_at": store.now()}],
+            ["day", "source"],
+        )
         columns = [api_usage.c.requests] + ([column] if column is not None else [])
         counts = conn.execute(select(*columns).where(row).with_for_update()).one()
         granted = max(0, min(n, budget - (counts[0] or 0)))
@@ -59,17 +64,26 @@ def exhaust(store: Store, source: str, budget: int) -> None:
     """The API said the quota is spent: mark today's budget used up for every run."""
     day = day_of(store)
     with store.tx() as conn:
-        insert_ignore(conn, api_usage, [{"day": day, "source": source, "requests": 0,
-                                         "updated_at": store.now()}], ["day", "source"])
-        conn.execute(update(api_usage).where(api_usage.c.day == day, api_usage.c.source == source)
-                     .values(requests=budget, updated_at=store.now()))
+        insert_ignore(
+            conn,
+            api_usage,
+            [{"day": day, "source": source, "requests": 0, "updated_at": store.now()}],
+            ["day", "source"],
+        )
+        conn.execute(
+            update(api_usage)
+            .where(api_usage.c.day == day, api_usage.c.source == source)
+            .values(requests=budget, updated_at=store.now())
+        )
 
 
 def by_job_today(store: Store) -> dict[str, int]:
     """Today's requests: total, and the discovery and harvesting shares of it."""
-    query = select(func.coalesce(func.sum(api_usage.c.requests), 0),
-                   func.coalesce(func.sum(api_usage.c.discovery_requests), 0),
-                   func.coalesce(func.sum(api_usage.c.harvesting_requests), 0)).where(api_usage.c.day == day_of(store))
+    query = select(
+        func.coalesce(func.sum(api_usage.c.requests), 0),
+        func.coalesce(func.sum(api_usage.c.discovery_requests), 0),
+        func.coalesce(func.sum(api_usage.c.harvesting_requests), 0),
+    ).where(api_usage.c.day == day_of(store))
     with store.read() as conn:
         total, discovery, harvesting = conn.execute(query).one()
     return {"total": int(total), "discovery": int(discovery), "harvesting": int(harvesting)}
@@ -90,10 +104,16 @@ def found_since(store: Store, since) -> dict[str, int]:
 
     with store.read() as conn:
         return {
-            "videos": conn.execute(select(func.count()).select_from(videos)
-                                   .where(videos.c.discovered_at >= since)).scalar() or 0,
-            "comments": conn.execute(select(func.count()).select_from(comments)
-                                     .where(comments.c.harvested_at >= since)).scalar() or 0,
-            "domains": conn.execute(select(func.count()).select_from(domains)
-                                    .where(domains.c.first_extracted_at >= since)).scalar() or 0,
+            "videos": conn.execute(
+                select(func.count()).select_from(videos).where(videos.c.discovered_at >= since)
+            ).scalar()
+            or 0,
+            "comments": conn.execute(
+                select(func.count()).select_from(comments).where(comments.c.harvested_at >= since)
+            ).scalar()
+            or 0,
+            "domains": conn.execute(
+                select(func.count()).select_from(domains).where(domains.c.first_extracted_at >= since)
+            ).scalar()
+            or 0,
         }

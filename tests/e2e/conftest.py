@@ -27,7 +27,8 @@ class Harvester:
         if expect is not None:
             assert result.returncode == expect, (
                 f"harvester {' '.join(args)} exited {result.returncode}, expected {expect}\n"
-                f"stdout: {result.stdout[-3000:]}\nstderr: {result.stderr[-3000:]}")
+                f"stdout: {result.stdout[-3000:]}\nstderr: {result.stderr[-3000:]}"
+            )
         return result
 
     def json(self, *args: str, expect: int | None = 0, env: dict | None = None) -> Any:
@@ -35,8 +36,9 @@ class Harvester:
         try:
             return json.loads(result.stdout)
         except ValueError:
-            raise AssertionError(f"harvester --json {' '.join(args)} printed no JSON:\n"
-                                 f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}") from None
+            raise AssertionError(
+                f"harvester --json {' '.join(args)} printed no JSON:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            ) from None
 
 
 def tiktok_env(fake: FakeTikTok, **extra: str) -> dict[str, str]:
@@ -67,8 +69,11 @@ class ExpiringFakeTikTok(FakeTikTok):
     expire_at_comment_request: int | None = None
 
     def _handle(self, req):
-        if (self.expire_at_comment_request is not None and req.path == COMMENT_LIST_PATH
-                and req.path_number == self.expire_at_comment_request):
+        if (
+            self.expire_at_comment_request is not None
+            and req.path == COMMENT_LIST_PATH
+            and req.path_number == self.expire_at_comment_request
+        ):
             self.expire_tokens()
         return super()._handle(req)
 
@@ -106,8 +111,11 @@ def comment_requests(fake, since: int = 0) -> list[int]:
     """video_id of every comment-list request the fake received (after the first `since`)."""
     with fake.lock:
         log = list(fake.requests[since:])
-    return [int(body["video_id"]) for path, body, _status in log
-            if path == COMMENT_LIST_PATH and isinstance(body, dict) and body.get("video_id") is not None]
+    return [
+        int(body["video_id"])
+        for path, body, _status in log
+        if path == COMMENT_LIST_PATH and isinstance(body, dict) and body.get("video_id") is not None
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,10 +151,13 @@ def comment_ids_by_video(store) -> dict[int, list[int]]:
 def snapshot(store) -> dict[str, Any]:
     """Everything a re-run must leave alone (last_seen_at is allowed to move)."""
     return {
-        "counts": {t: scalar(store, f"SELECT COUNT(*) FROM {t}")
-                   for t in ("videos", "comments", "domains", "domain_mentions", "dead_letter_queue")},
-        "videos": sorted(q(store, "SELECT id, harvest_state, harvest_attempts, comment_pages, harvested_at "
-                                  "FROM videos")),
+        "counts": {
+            t: scalar(store, f"SELECT COUNT(*) FROM {t}")
+            for t in ("videos", "comments", "domains", "domain_mentions", "dead_letter_queue")
+        },
+        "videos": sorted(
+            q(store, "SELECT id, harvest_state, harvest_attempts, comment_pages, harvested_at FROM videos")
+        ),
         "comments": sorted(q(store, "SELECT id, video_id, text, extracted_at FROM comments")),
         "mentions": sorted(q(store, "SELECT domain, COUNT(*) FROM domain_mentions GROUP BY domain")),
     }
@@ -177,5 +188,7 @@ def mention_mismatches(store, comments, video_ids, max_pages: int = 2) -> list[t
 
 def assert_mentions_match(store, comments, video_ids, max_pages: int = 2) -> None:
     bad = mention_mismatches(store, comments, video_ids, max_pages)
-    assert not bad, (f"{len(bad)} comment(s) where the extractor and the fake's labels disagree "
-                     "(text, label, stored):\n" + "\n".join(repr(b) for b in bad[:15]))
+    assert not bad, (
+        f"{len(bad)} comment(s) where the extractor and the fake's labels disagree "
+        "(text, label, stored):\n" + "\n".join(repr(b) for b in bad[:15])
+    )

@@ -44,7 +44,11 @@ def test_pipeline_harvests_promoted_videos_two_pages_every_domain_and_reruns_cha
 
         found = h.json("discover")
         assert (found["status"], found["candidates"], found["promoted"], found["new"]) == (
-            "succeeded", len(videos), len(promoted), len(promoted))
+            "succeeded",
+            len(videos),
+            len(promoted),
+            len(promoted),
+        )
         # only promoted videos are kept, and their 19-digit ids arrive intact
         assert video_ids(store) == promoted
 
@@ -64,7 +68,8 @@ def test_pipeline_harvests_promoted_videos_two_pages_every_domain_and_reruns_cha
         expected_pages = first_comments(comments, promoted)
         stored = comment_ids_by_video(store)
         assert {vid: sorted(ids) for vid, ids in stored.items()} == {
-            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()}
+            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()
+        }
         assert scalar(store, "SELECT COUNT(*) FROM comments") == 200 * len(promoted)
 
         extracted = h.json("extract")
@@ -118,7 +123,11 @@ def test_discover_by_video_id_limit_and_force_refresh(db_url, store, harvester):
         # --force-refresh: every promoted video, and the harvested ones queued again
         refreshed = h.json("discover", "--force-refresh")
         assert (refreshed["promoted"], refreshed["new"], refreshed["known"], refreshed["requeued"]) == (
-            len(promoted), len(promoted) - 5, 5, 2)
+            len(promoted),
+            len(promoted) - 5,
+            5,
+            2,
+        )
         assert video_ids(store) == promoted
         assert set(video_states(store).values()) == {"queued"}
 
@@ -151,8 +160,11 @@ def test_random_faults_dead_letter_then_dlq_retry_completes_everything_exactly_o
         assert run["items_ok"] == len(promoted) - len(failed) and run["items_failed"] == len(failed)
         pending = {int(k) for (k,) in q(store, "SELECT item_key FROM dead_letter_queue WHERE status = 'pending'")}
         assert pending == failed
-        first_pass = {vid: row for vid, *row in q(store, "SELECT id, harvested_at, harvest_attempts FROM videos")
-                      if vid not in failed}
+        first_pass = {
+            vid: row
+            for vid, *row in q(store, "SELECT id, harvested_at, harvest_attempts FROM videos")
+            if vid not in failed
+        }
 
         # the API is healthy again: the replay resolves every item
         fake.fault_rate = 0.0
@@ -163,14 +175,18 @@ def test_random_faults_dead_letter_then_dlq_retry_completes_everything_exactly_o
         assert q(store, "SELECT DISTINCT status FROM dead_letter_queue") == [("resolved",)]
         assert set(video_states(store).values()) == {"done"}
         # the videos done in the first pass were harvested once, and not touched by the replay
-        assert {vid: row for vid, *row in q(store, "SELECT id, harvested_at, harvest_attempts FROM videos")
-                if vid not in failed} == first_pass
+        assert {
+            vid: row
+            for vid, *row in q(store, "SELECT id, harvested_at, harvest_attempts FROM videos")
+            if vid not in failed
+        } == first_pass
         assert all(at is not None and attempts == 1 for at, attempts in first_pass.values())
 
         # all promoted videos with exactly their 2 pages of comments, and all their domains
         expected_pages = first_comments(comments, promoted)
         assert {vid: sorted(ids) for vid, ids in comment_ids_by_video(store).items()} == {
-            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()}
+            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()
+        }
         h.json("extract")
         assert_mentions_match(store, comments, promoted)
         report = domains_report(h)

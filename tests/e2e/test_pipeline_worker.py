@@ -33,8 +33,14 @@ def test_worker_source_discover_harvest_extract_domains(db_url, store, harvester
     others = {int(v["id"]) for v in videos} - promoted
     # two transient faults on the comment pages: retried, never dead-lettered
     with FakeWorker(videos, comments, faults={("comments", 3): "500", ("comments", 9): "504html"}) as fake:
-        h = harvester({"HARVESTER_SOURCE": "worker", "WORKER_WEBHOOK_URL": fake.base_url,
-                       "WORKER_API_KEY": fake.api_key, "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.05"})
+        h = harvester(
+            {
+                "HARVESTER_SOURCE": "worker",
+                "WORKER_WEBHOOK_URL": fake.base_url,
+                "WORKER_API_KEY": fake.api_key,
+                "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.05",
+            }
+        )
 
         found = h.json("discover")
         assert (found["candidates"], found["promoted"], found["new"]) == (len(videos), len(promoted), len(promoted))
@@ -50,7 +56,8 @@ def test_worker_source_discover_harvest_extract_domains(db_url, store, harvester
         assert set(video_states(store).values()) == {"done"}
         expected_pages = first_comments(comments, promoted)
         assert {vid: sorted(ids) for vid, ids in comment_ids_by_video(store).items()} == {
-            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()}
+            vid: sorted(int(c["id"]) for c in page) for vid, page in expected_pages.items()
+        }
 
         h.json("extract")
         assert_mentions_match(store, comments, promoted)

@@ -55,12 +55,16 @@ def test_each_day_is_scanned_once_then_nothing_is_due_and_no_request_is_sent(sto
         # one query per ended day of the 7-day window, paged: day -1 needs two pages, empty days one
         assert sorted(b["start_date"] for b in video_queries(fake)) == sorted(
             [time.strftime("%Y%m%d", time.gmtime(MIDNIGHT - n * 86400)) for n in range(1, 8)]
-            + [time.strftime("%Y%m%d", time.gmtime(MIDNIGHT - 86400))])
+            + [time.strftime("%Y%m%d", time.gmtime(MIDNIGHT - 86400))]
+        )
         assert all(b["start_date"] == b["end_date"] for b in video_queries(fake))
         # days that ended over 48 h ago have settled: never again; the last two are scanned once more later
         states = ledger(store)
         assert {d: s for d, (s, _p) in states.items()} == {
-            day(1): "complete", day(2): "complete", **{day(n): "settled" for n in range(3, 8)}}
+            day(1): "complete",
+            day(2): "complete",
+            **{day(n): "settled" for n in range(3, 8)},
+        }
         assert states[day(1)] == ("complete", 2)
 
         mark = len(fake.requests)
@@ -79,14 +83,18 @@ def test_a_day_is_scanned_again_once_it_has_settled_and_then_never(store, harves
         h = harvester(tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="3"))
         h.json("discover")
         assert {d: s for d, (s, _p) in ledger(store).items()} == {
-            day(1): "complete", day(2): "complete", day(3): "settled"}
+            day(1): "complete",
+            day(2): "complete",
+            day(3): "settled",
+        }
         fake.add_videos(on_days({1: 3}, seed=50)[0])  # indexed late by the API
         mark = len(fake.requests)
         # the same days, once the settle time has passed (here: set to 0 hours)
         settled = h.json("discover", env={"HARVESTER_DISCOVERY_SETTLE_HOURS": "0"})
         assert settled["days_scanned"] == 2 and settled["new"] == 3
         assert sorted(b["start_date"] for b in video_queries(fake, mark)) == sorted(
-            time.strftime("%Y%m%d", time.gmtime(MIDNIGHT - n * 86400)) for n in (1, 2))
+            time.strftime("%Y%m%d", time.gmtime(MIDNIGHT - n * 86400)) for n in (1, 2)
+        )
         assert set(s for s, _p in ledger(store).values()) == {"settled"}
         mark = len(fake.requests)
         h.json("discover", env={"HARVESTER_DISCOVERY_SETTLE_HOURS": "0"})
@@ -96,8 +104,14 @@ def test_a_day_is_scanned_again_once_it_has_settled_and_then_never(store, harves
 def test_a_stopped_scan_continues_exactly_where_it_stopped(store, harvester):
     videos, comments = on_days({1: 350})
     with FakeTikTok(videos, comments) as fake:
-        h = harvester(tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_DAILY_REQUEST_BUDGET="2",
-                                 HARVESTER_DISCOVERY_BUDGET_PERCENT="100"))
+        h = harvester(
+            tiktok_env(
+                fake,
+                HARVESTER_DISCOVERY_DAYS="1",
+                HARVESTER_DAILY_REQUEST_BUDGET="2",
+                HARVESTER_DISCOVERY_BUDGET_PERCENT="100",
+            )
+        )
         stopped = h.json("discover")
         assert stopped["status"] == "succeeded" and "budget" in stopped["message"]
         assert ledger(store) == {day(1): ("partial", 2)}
@@ -144,8 +158,16 @@ def test_two_hosts_discovering_at_once_scan_different_days(store, harvester, pro
     videos, comments = on_days({n: 30 for n in range(1, 7)})
     with FakeTikTok(videos, comments, latency=0.3) as fake:
         env = dict(proc_env, **tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="6"))
-        procs = [subprocess.Popen(harvester_cmd() + ["--json", "discover"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                harvester_cmd() + ["--json", "discover"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         outs = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0, 0], outs
         scanned = [json.loads(o[0])["days_scanned"] for o in outs]
@@ -158,8 +180,11 @@ def test_two_hosts_discovering_at_once_scan_different_days(store, harvester, pro
 def test_the_budget_is_shared_so_neither_job_type_starves_the_other(store, harvester):
     videos, comments = on_days({n: 250 for n in range(1, 4)}, comments_per_video=150)
     with FakeTikTok(videos, comments) as fake:
-        h = harvester(tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="3", HARVESTER_DAILY_REQUEST_BUDGET="40",
-                                 HARVESTER_FETCH_CONCURRENCY="2"))
+        h = harvester(
+            tiktok_env(
+                fake, HARVESTER_DISCOVERY_DAYS="3", HARVESTER_DAILY_REQUEST_BUDGET="40", HARVESTER_FETCH_CONCURRENCY="2"
+            )
+        )
         # one page: 100 videos wait to be harvested
         h.json("discover", "--limit", "100")
         assert q(store, "SELECT discovery_requests, harvesting_requests, requests FROM api_usage") == [(1, 0, 1)]
@@ -176,7 +201,10 @@ def test_the_budget_is_shared_so_neither_job_type_starves_the_other(store, harve
         assert q(store, "SELECT discovery_requests, harvesting_requests, requests FROM api_usage") == [(9, 31, 40)]
         report = h.json("budget")
         assert (report["left"], report["discovery_share"]["requests"], report["discovery_share"]["in_force"]) == (
-            0, 10, True)
+            0,
+            10,
+            True,
+        )
         assert fake.count(VIDEO_QUERY) + fake.count(COMMENT_LIST) == 40
 
 
@@ -198,13 +226,20 @@ def test_discovery_stops_at_its_share_once_videos_wait(store, harvester):
 def test_the_queue_skips_empty_videos_and_takes_the_most_promising_first(store, harvester):
     videos, comments = on_days({1: 6}, comments_per_video=0)
     counts = [0, 5, 500, 150, 40, 0]
-    for v, n in zip(videos, counts):
+    for v, n in zip(videos, counts, strict=True):
         v["comment_count"] = n
     for v in videos:
-        comments += [{"id": 7_000_000_000_000_000_000 + len(comments) + i, "video_id": v["id"],
-                      "parent_comment_id": v["id"], "text": f"c{i} shop.example", "create_time": v["create_time"]}
-                     for i in range(v["comment_count"])]
-    by_count = {v["id"]: n for v, n in zip(videos, counts)}
+        comments += [
+            {
+                "id": 7_000_000_000_000_000_000 + len(comments) + i,
+                "video_id": v["id"],
+                "parent_comment_id": v["id"],
+                "text": f"c{i} shop.example",
+                "create_time": v["create_time"],
+            }
+            for i in range(v["comment_count"])
+        ]
+    by_count = {v["id"]: n for v, n in zip(videos, counts, strict=True)}
     with FakeTikTok(videos, comments) as fake:
         h = harvester(tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_FETCH_CONCURRENCY="1"))
         h.json("discover")
@@ -227,8 +262,11 @@ def test_the_queue_skips_empty_videos_and_takes_the_most_promising_first(store, 
 def test_fifo_order_harvests_in_discovery_order(store, harvester):
     videos, comments = on_days({1: 4}, comments_per_video=120)
     with FakeTikTok(videos, comments) as fake:
-        h = harvester(tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_FETCH_CONCURRENCY="1",
-                                 HARVESTER_HARVEST_ORDER="fifo"))
+        h = harvester(
+            tiktok_env(
+                fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_FETCH_CONCURRENCY="1", HARVESTER_HARVEST_ORDER="fifo"
+            )
+        )
         h.json("discover")
         h.json("harvest")
         order = list(dict.fromkeys(b["video_id"] for p, b, _s in fake.requests if p == COMMENT_LIST))
@@ -246,8 +284,12 @@ def test_the_access_token_is_kept_between_runs_in_a_private_file(store, harveste
         token = json.loads(kept[0].read_text())["access_token"]
         assert token in fake.tokens
         everything = " ".join(r.stdout + r.stderr for r in outputs)
-        everything += " ".join(str(v) for t in ("system_logs", "job_status", "dead_letter_queue")
-                               for row in q(store, f"SELECT * FROM {t}") for v in row)
+        everything += " ".join(
+            str(v)
+            for t in ("system_logs", "job_status", "dead_letter_queue")
+            for row in q(store, f"SELECT * FROM {t}")
+            for v in row
+        )
         assert token not in everything
         # a token the API no longer accepts is replaced once, and the new one kept
         fake.expire_tokens()
@@ -256,18 +298,21 @@ def test_the_access_token_is_kept_between_runs_in_a_private_file(store, harveste
         assert json.loads(kept[0].read_text())["access_token"] != token
 
 
-def test_sigterm_mid_harvest_keeps_every_answered_page_and_the_rerun_fetches_only_the_rest(
-        store, harvester, proc_env):
+def test_sigterm_mid_harvest_keeps_every_answered_page_and_the_rerun_fetches_only_the_rest(store, harvester, proc_env):
     import signal
 
     videos, comments = on_days({1: 12}, comments_per_video=250)
     with FakeTikTok(videos, comments, latency=0.15) as fake:
-        env = tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_FETCH_CONCURRENCY="2",
-                         HARVESTER_MAX_PAGES="3")
+        env = tiktok_env(fake, HARVESTER_DISCOVERY_DAYS="1", HARVESTER_FETCH_CONCURRENCY="2", HARVESTER_MAX_PAGES="3")
         h = harvester(env)
         h.json("discover")
-        victim = subprocess.Popen(harvester_cmd() + ["--json", "harvest"], env=dict(proc_env, **env),
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        victim = subprocess.Popen(
+            harvester_cmd() + ["--json", "harvest"],
+            env=dict(proc_env, **env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while scalar(store, "SELECT coalesce(sum(comment_pages), 0) FROM videos") < 5:
             assert time.monotonic() < deadline, "no pages stored"

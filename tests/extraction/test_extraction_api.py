@@ -244,10 +244,7 @@ _WITH_DOMAIN = [
 def test_throughput_smoke() -> None:
     """A loose floor that only a pathological slow-down (the bench measures ~3e5/s) trips."""
     rng = random.Random(7)
-    texts = [
-        rng.choice(_WITH_DOMAIN) if rng.random() < 0.12 else rng.choice(_CHATTER)
-        for _ in range(20_000)
-    ]
+    texts = [rng.choice(_WITH_DOMAIN) if rng.random() < 0.12 else rng.choice(_CHATTER) for _ in range(20_000)]
     extract_domains("warm up shein.com")
     best = 0.0
     for _ in range(3):

@@ -72,8 +72,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)
 def test_memory_stays_small_on_a_four_megabyte_run_of_labels(unit):
     # today: ~1.7 GB for 4 MB of "a.a.a.…com"; with the cap a few MB whatever the length
     repeat = 4_000_000 // len(unit)
-    out = subprocess.run([sys.executable, "-c", _MEASURE, unit, str(repeat)], capture_output=True, text=True,
-                         timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, unit, str(repeat)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert out.returncode == 0, out.stderr
     grown_kib = int(out.stdout.strip())
     assert grown_kib < 40 * 1024, f"extraction grew the process by {grown_kib / 1024:.0f} MB"
@@ -85,21 +90,23 @@ def test_memory_stays_small_on_a_four_megabyte_run_of_labels(unit):
 def _scan(*args, input: bytes, timeout=120):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARVESTER_")}
     env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
-    return subprocess.run(harvester_cmd() + ["scan", *args], input=input, capture_output=True, timeout=timeout,
-                          env=env)
+    return subprocess.run(harvester_cmd() + ["scan", *args], input=input, capture_output=True, timeout=timeout, env=env)
 
 
 def _good(i: int) -> bytes:
     return json.dumps({"id": i, "text": f"order at shop{i % 50}.com"}).encode() + b"\n"
 
 
-@pytest.mark.parametrize("bad", [
-    b"[" * 100_000 + b"]" * 100_000,  # nested too deeply (RecursionError today)
-    b'{"id": "\\ud800", "text": "x"}',  # a lone surrogate in the id (UnicodeEncodeError today)
-    b'{"id": 1, "text": "a lone \\udfff surrogate on temu.com"}',
-    b"not json at all",
-    b'{"id": 2, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # nested too deeply (RecursionError today)
+        b'{"id": "\\ud800", "text": "x"}',  # a lone surrogate in the id (UnicodeEncodeError today)
+        b'{"id": 1, "text": "a lone \\udfff surrogate on temu.com"}',
+        b"not json at all",
+        b'{"id": 2, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ],
+)
 def test_scan_keeps_every_good_line_around_a_bad_one(bad):
     lines = [_good(i) for i in range(3100)]
     lines.insert(2047, bad + b"\n")
@@ -132,8 +139,13 @@ def test_scan_streams_each_line_as_it_is_read():
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARVESTER_")}
     env.update(PYTHONPATH=str(ROOT), NO_COLOR="1")
     for args, line, expected in ((["--jsonl"], _good(7), b'"shop7.com"'), ([], b"see temu.com\n", b"temu.com")):
-        child = subprocess.Popen(harvester_cmd() + ["scan", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, env=env)
+        child = subprocess.Popen(
+            harvester_cmd() + ["scan", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         try:
             child.stdin.write(line)
             child.stdin.flush()  # stdin stays open: the answer must come before the end of input

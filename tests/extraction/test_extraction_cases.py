@@ -30,9 +30,7 @@ CASES = _load()
 def _param(case: dict):
     marks = ()
     if case.get("limit"):
-        marks = (
-            pytest.mark.xfail(reason=f"known limit: {case['limit']}", strict=False),
-        )
+        marks = (pytest.mark.xfail(reason=f"known limit: {case['limit']}", strict=False),)
     return pytest.param(case, id=case["id"], marks=marks)
 
 

@@ -22,12 +22,7 @@ import pytest
 
 from harvester_cli.extraction import extract_domains
 
-CONFORMANCE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "conformance"
-    / "domains-public.jsonl"
-)
+CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "domains-public.jsonl"
 
 # Ids whose output may differ from the label, and why.
 KNOWN_DIFFERENCES = {
@@ -45,9 +40,7 @@ KNOWN_DIFFERENCES = {
 
 def _load() -> list[dict]:
     if not CONFORMANCE.is_file():
-        pytest.skip(
-            f"public conformance file not found at {CONFORMANCE} (shared/ is beside the project)"
-        )
+        pytest.skip(f"public conformance file not found at {CONFORMANCE} (shared/ is beside the project)")
     with CONFORMANCE.open(encoding="utf-8") as f:
         cases = [json.loads(line) for line in f if line.strip()]
     return [c for c in cases if "platform-specific" not in c.get("flags", ())]

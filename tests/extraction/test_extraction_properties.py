@@ -14,9 +14,7 @@ from harvester_cli.extraction import (
 )
 from harvester_cli.extraction.words import COMMON_WORDS
 
-SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Pieces that make domain-like text likely, mixed with arbitrary characters.
 _PIECES = st.sampled_from(
@@ -93,27 +91,17 @@ _PIECES = st.sampled_from(
         "(at)",
     ]
 )
-domainish_text = st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=25).map(
-    "".join
-)
+domainish_text = st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=25).map("".join)
 any_text = st.one_of(st.text(max_size=200), domainish_text)
 
 _LETTERS = "bcdfghjklmnpqrstvwxz"
 brand = st.text(alphabet=_LETTERS + "aeiou", min_size=5, max_size=12).filter(
-    lambda s: (
-        s not in COMMON_WORDS
-        and any(c in _LETTERS for c in s)
-        and any(c in "aeiou" for c in s)
-    )
+    lambda s: s not in COMMON_WORDS and any(c in _LETTERS for c in s) and any(c in "aeiou" for c in s)
 )
 # Suffixes that never read as words, and suffixes that do ("ok.so", "love.it", "casa.de"):
 # a bare name under the latter goes through the run-on heuristics, a URL never does.
-suffix = st.sampled_from(
-    ["com", "com.br", "co.id", "com.mx", "co.uk", "net", "org", "io", "co", "ee"]
-)
-word_suffix = st.sampled_from(
-    ["de", "es", "so", "me", "it", "to", "in", "shop", "store", "love", "tv"]
-)
+suffix = st.sampled_from(["com", "com.br", "co.id", "com.mx", "co.uk", "net", "org", "io", "co", "ee"])
+word_suffix = st.sampled_from(["de", "es", "so", "me", "it", "to", "in", "shop", "store", "love", "tv"])
 
 
 @SETTINGS
@@ -177,9 +165,7 @@ def test_written_forms_of_a_name_all_count(name: str, sfx: str, before: str) -> 
 
 @SETTINGS
 @given(brand, word_suffix, st.sampled_from(["", "🔥", "(", "ok ", "love.it "]))
-def test_strong_forms_count_under_word_suffixes(
-    name: str, sfx: str, before: str
-) -> None:
+def test_strong_forms_count_under_word_suffixes(name: str, sfx: str, before: str) -> None:
     host = f"{name}.{sfx}"
     expected = [registrable_domain(host)]
     forms = [

@@ -49,11 +49,7 @@ def test_known_lookups(host: str, private: str | None, icann: str | None) -> Non
 
 def _hosts_from_rules(sl: SuffixList, count: int) -> list[str]:
     rng = random.Random(1234)
-    rules = (
-        sorted(sl._exact)
-        + ["*." + w for w in sorted(sl._wildcard)]
-        + ["!" + x for x in sorted(sl._exception)]
-    )
+    rules = sorted(sl._exact) + ["*." + w for w in sorted(sl._wildcard)] + ["!" + x for x in sorted(sl._exception)]
     hosts = []
     for rule in rng.sample(rules, min(count, len(rules))):
         if rule.startswith("!"):
@@ -70,9 +66,7 @@ def _hosts_from_rules(sl: SuffixList, count: int) -> list[str]:
 @pytest.mark.parametrize("include_private", [True, False], ids=["private", "icann"])
 def test_agrees_with_tldextract(include_private: bool) -> None:
     tldextract = pytest.importorskip("tldextract")
-    ext = tldextract.TLDExtract(
-        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=include_private
-    )
+    ext = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=include_private)
     ours = default_list() if include_private else icann_list()
     hosts = _hosts_from_rules(default_list(), 100_000)  # every rule
     assert len(hosts) > 20_000

@@ -87,8 +87,19 @@ def test_the_written_text_keeps_the_characters_as_written() -> None:
 
 
 _DOMAINS = st.sampled_from(
-    ["temu.com", "shein.com", "allegro.pl", "amazon.co.jp", "ozon.ru", "zalando.de",
-     "mystore.myshopify.com", "госуслуги.рф", "ร้านค้า.ไทย", "bit.ly", "noon.com"]
+    [
+        "temu.com",
+        "shein.com",
+        "allegro.pl",
+        "amazon.co.jp",
+        "ozon.ru",
+        "zalando.de",
+        "mystore.myshopify.com",
+        "госуслуги.рф",
+        "ร้านค้า.ไทย",
+        "bit.ly",
+        "noon.com",
+    ]
 )
 _CONTEXT = st.sampled_from(["", "buy at ", "👉", "link: ", "ดูที่ ", "заказала на ", "من "])
 _AFTER = st.sampled_from(["", " now", "!", " 🔥", "'dan", "ค่ะ", " там", "で買った"])
@@ -215,9 +226,18 @@ def test_hosts_in_and_next_to_other_scripts(text: str, expected: list[str]) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        "güzel.ve ucuz", "świetne.co za cena", "bellissima.io la voglio", "leuk.ga ik doen",
-        "prachtig.de kleur", "đẹp.to quá", "Đẹp quá.Ai mua chưa", "génial.Je commande",
-        "Супер.Дети рады", "m.in. tutaj", "p.es. questo", "Çok güzel.Ne zaman geliyor?",
+        "güzel.ve ucuz",
+        "świetne.co za cena",
+        "bellissima.io la voglio",
+        "leuk.ga ik doen",
+        "prachtig.de kleur",
+        "đẹp.to quá",
+        "Đẹp quá.Ai mua chưa",
+        "génial.Je commande",
+        "Супер.Дети рады",
+        "m.in. tutaj",
+        "p.es. questo",
+        "Çok güzel.Ne zaman geliyor?",
     ],
 )
 def test_run_ons_and_abbreviations_of_the_new_languages(text: str) -> None:

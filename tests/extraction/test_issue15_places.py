@@ -57,9 +57,27 @@ def test_every_place_is_a_common_word() -> None:
 def test_scan_finds_city_sites() -> None:
     from harvester_cli.app import app
 
-    lines = ["berlin.de", "hamburg.de", "köln.de", "paris.fr", "madrid.es", "münchen.de",
-             "xn--mnchen-3ya.de", "great video.thanks", "ok.so"]
+    lines = [
+        "berlin.de",
+        "hamburg.de",
+        "köln.de",
+        "paris.fr",
+        "madrid.es",
+        "münchen.de",
+        "xn--mnchen-3ya.de",
+        "great video.thanks",
+        "ok.so",
+    ]
     result = CliRunner().invoke(app, ["scan"], input="\n".join(lines) + "\n", catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["berlin.de", "hamburg.de", "köln.de", "paris.fr", "madrid.es",
-                                          "münchen.de", "münchen.de", "", ""]
+    assert result.stdout.splitlines() == [
+        "berlin.de",
+        "hamburg.de",
+        "köln.de",
+        "paris.fr",
+        "madrid.es",
+        "münchen.de",
+        "münchen.de",
+        "",
+        "",
+    ]

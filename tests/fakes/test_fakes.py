@@ -58,10 +58,17 @@ def auth(fake) -> dict:
 
 
 def video_body(**extra) -> dict:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     body = {
-        "query": {"or": [{"field_name": "hashtag_name", "operation": "IN",
-                          "field_values": ["ad", "sponsored", "paidpartnership", "tiktokmademebuyit"]}]},
+        "query": {
+            "or": [
+                {
+                    "field_name": "hashtag_name",
+                    "operation": "IN",
+                    "field_values": ["ad", "sponsored", "paidpartnership", "tiktokmademebuyit"],
+                }
+            ]
+        },
         "start_date": (today - dt.timedelta(days=7)).strftime("%Y%m%d"),
         "end_date": today.strftime("%Y%m%d"),
         "max_count": 10,
@@ -71,13 +78,18 @@ def video_body(**extra) -> dict:
 
 
 def query_videos(client, fake, headers=None, fields=FIELDS, **extra):
-    return client.post(VIDEO_QUERY_PATH, params={"fields": fields}, json=video_body(**extra),
-                       headers=headers or auth(fake))
+    return client.post(
+        VIDEO_QUERY_PATH, params={"fields": fields}, json=video_body(**extra), headers=headers or auth(fake)
+    )
 
 
 def list_comments(client, fake, video_id, headers=None, fields="id,video_id,text", **extra):
-    return client.post(COMMENT_LIST_PATH, params={"fields": fields},
-                       json={"video_id": video_id, **extra}, headers=headers or auth(fake))
+    return client.post(
+        COMMENT_LIST_PATH,
+        params={"fields": fields},
+        json={"video_id": video_id, **extra},
+        headers=headers or auth(fake),
+    )
 
 
 # -- token ----------------------------------------------------------------------------------------
@@ -90,8 +102,12 @@ def test_token_flow_and_error_bodies(fake, client):
     assert body["access_token"].startswith("clt.")
     assert body["expires_in"] == 7200 and body["token_type"] == "Bearer"
 
-    r = client.post(VIDEO_QUERY_PATH, params={"fields": "id"}, json=video_body(),
-                    headers={"Authorization": "bearer " + body["access_token"]})
+    r = client.post(
+        VIDEO_QUERY_PATH,
+        params={"fields": "id"},
+        json=video_body(),
+        headers={"Authorization": "bearer " + body["access_token"]},
+    )
     assert r.status_code == 200  # scheme name is case-insensitive
 
     r = client.post(TOKEN_PATH, data={**CREDS, "client_secret": "wrong"})
@@ -144,13 +160,15 @@ def test_video_paging_cursor_and_search_id(fake, client, dataset):
 
     r = query_videos(client, fake, headers, cursor=10, search_id="123")
     assert r.status_code == 400
-    assert r.json()["error"] == {**r.json()["error"], "code": "invalid_params",
-                                 "message": "Search Id 123 is invalid or expired"}
+    assert r.json()["error"] == {
+        **r.json()["error"],
+        "code": "invalid_params",
+        "message": "Search Id 123 is invalid or expired",
+    }
 
 
 def test_search_id_expired_fault_is_one_off(dataset):
-    with FakeTikTok(*dataset, faults={2: "search_id_expired"}) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with FakeTikTok(*dataset, faults={2: "search_id_expired"}) as fake, httpx.Client(base_url=fake.base_url) as client:
         headers = auth(fake)
         first = query_videos(client, fake, headers).json()["data"]
         nxt = {"cursor": first["cursor"], "search_id": first["search_id"]}
@@ -196,26 +214,32 @@ def test_fields_filtering_and_validation(fake, client):
         assert r.status_code == 400, body
 
     # a text/plain JSON body is accepted [obs]
-    r = client.post(VIDEO_QUERY_PATH, params={"fields": "id"}, content=json.dumps(video_body()),
-                    headers={**headers, "Content-Type": "text/plain"})
+    r = client.post(
+        VIDEO_QUERY_PATH,
+        params={"fields": "id"},
+        content=json.dumps(video_body()),
+        headers={**headers, "Content-Type": "text/plain"},
+    )
     assert r.status_code == 200
 
 
 def test_video_tag_key_variant_and_missing_fields(dataset):
     tagged = [v for v in dataset[0] if "video_tag" in v]
     assert tagged
-    with FakeTikTok(*dataset, video_tag_keys="video_tag_type", missing_fields=1.0) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with (
+        FakeTikTok(*dataset, video_tag_keys="video_tag_type", missing_fields=1.0) as fake,
+        httpx.Client(base_url=fake.base_url) as client,
+    ):
         r = query_videos(client, fake, fields="id,video_tag,like_count", max_count=100)
         videos = r.json()["data"]["videos"]
         assert all("like_count" not in v for v in videos)
         assert {"video_tag_type": "Branded", "video_tag_number": tagged[0]["video_tag"]["number"]} in [
-            v.get("video_tag") for v in videos if v["id"] == tagged[0]["id"]]
+            v.get("video_tag") for v in videos if v["id"] == tagged[0]["id"]
+        ]
 
 
 def test_empty_page_with_has_more_loses_nothing(dataset):
-    with FakeTikTok(*dataset, empty_page_has_more=True) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with FakeTikTok(*dataset, empty_page_has_more=True) as fake, httpx.Client(base_url=fake.base_url) as client:
         headers, seen, pages, body = auth(fake), [], [], {}
         while True:
             data = query_videos(client, fake, headers, **body).json()["data"]
@@ -245,8 +269,9 @@ def test_comment_paging_and_cap(fake, client, dataset):
     assert r.status_code == 400  # cursor + max_count <= 1000
     r = list_comments(client, fake, str(vid), headers)
     assert r.status_code == 400  # string ids rejected unless accept_string_video_id
-    r = client.post(COMMENT_LIST_PATH, params={"fields": "id"},
-                    json={"video_id": vid, "comment_id": 1}, headers=headers)
+    r = client.post(
+        COMMENT_LIST_PATH, params={"fields": "id"}, json={"video_id": vid, "comment_id": 1}, headers=headers
+    )
     assert r.status_code == 400
 
     unknown = list_comments(client, fake, 7000000000000000001, headers).json()["data"]
@@ -266,8 +291,7 @@ def test_comment_paging_and_cap(fake, client, dataset):
 
 
 def test_daily_quota_counts_5xx_and_resets(dataset):
-    with FakeTikTok(*dataset, daily_quota=3, faults={1: "500"}) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with FakeTikTok(*dataset, daily_quota=3, faults={1: "500"}) as fake, httpx.Client(base_url=fake.base_url) as client:
         headers = auth(fake)
         statuses = [query_videos(client, fake, headers).status_code for _ in range(4)]
         assert statuses == [500, 200, 200, 429]
@@ -280,8 +304,10 @@ def test_daily_quota_counts_5xx_and_resets(dataset):
 
 
 def test_burst_limit_with_retry_after(dataset):
-    with FakeTikTok(*dataset, burst_limit=2, burst_window=60, retry_after=3) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with (
+        FakeTikTok(*dataset, burst_limit=2, burst_window=60, retry_after=3) as fake,
+        httpx.Client(base_url=fake.base_url) as client,
+    ):
         headers = auth(fake)
         rs = [query_videos(client, fake, headers) for _ in range(3)]
         assert [r.status_code for r in rs] == [200, 200, 429]
@@ -312,8 +338,10 @@ def test_scheduled_faults_by_number_and_path(dataset):
 
 
 def test_random_faults_are_never_permanent(dataset):
-    with FakeTikTok(*dataset, fault_rate=1.0, fault_seed=1, daily_quota=None) as fake, \
-            httpx.Client(base_url=fake.base_url) as client:
+    with (
+        FakeTikTok(*dataset, fault_rate=1.0, fault_seed=1, daily_quota=None) as fake,
+        httpx.Client(base_url=fake.base_url) as client,
+    ):
         headers = auth(fake)
         vid = dataset[0][0]["id"]
         statuses = [list_comments(client, fake, vid, headers).status_code for _ in range(3)]
@@ -326,9 +354,19 @@ def test_latency_does_not_serialise_requests(dataset):
         headers = auth(fake)
         started = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(6) as pool:
-            codes = list(pool.map(lambda _: httpx.post(
-                fake.base_url + COMMENT_LIST_PATH, params={"fields": "id"},
-                json={"video_id": dataset[0][0]["id"]}, headers=headers).status_code, range(6)))
+            codes = list(
+                pool.map(
+                    lambda _: (
+                        httpx.post(
+                            fake.base_url + COMMENT_LIST_PATH,
+                            params={"fields": "id"},
+                            json={"video_id": dataset[0][0]["id"]},
+                            headers=headers,
+                        ).status_code
+                    ),
+                    range(6),
+                )
+            )
         assert codes == [200] * 6
         assert time.monotonic() - started < 1.2
 
@@ -339,21 +377,30 @@ def test_latency_does_not_serialise_requests(dataset):
 def test_adlib_envelope_detail_and_commercial_content(fake, client, dataset):
     headers = auth(fake)
     rng = {"min": "20221001", "max": dt.date.today().strftime("%Y%m%d")}
-    r = client.post(AD_QUERY_PATH, params={"fields": "ad.id,advertiser.business_name,advertiser.paid_for_by"},
-                    json={"filters": {"ad_published_date_range": rng}, "max_count": 5}, headers=headers)
+    r = client.post(
+        AD_QUERY_PATH,
+        params={"fields": "ad.id,advertiser.business_name,advertiser.paid_for_by"},
+        json={"filters": {"ad_published_date_range": rng}, "max_count": 5},
+        headers=headers,
+    )
     body = r.json()
     assert r.status_code == 200 and body["error"]["http_status_code"] == 200
     ads = body["data"]["ads"]
     assert len(ads) == 5 and body["data"]["has_more"] is True and "paid_by" in ads[0]["advertiser"]
 
-    r = client.post(AD_DETAIL_PATH, params={"fields": "ad.id,ad.external_url"},
-                    json={"ad_id": ads[0]["ad"]["id"]}, headers=headers)
+    r = client.post(
+        AD_DETAIL_PATH, params={"fields": "ad.id,ad.external_url"}, json={"ad_id": ads[0]["ad"]["id"]}, headers=headers
+    )
     assert r.json()["data"]["ad"]["external_url"].startswith("https://")
     r = client.post(AD_DETAIL_PATH, params={"fields": "ad.id"}, json={"ad_id": 1}, headers=headers)
     assert r.status_code == 400 and r.json()["error"]["http_status_code"] == 400
 
-    r = client.post(COMMERCIAL_QUERY_PATH, params={"fields": "id,videos,creator"},
-                    json={"filters": {"content_published_date_range": rng}, "max_count": 50}, headers=headers)
+    r = client.post(
+        COMMERCIAL_QUERY_PATH,
+        params={"fields": "id,videos,creator"},
+        json={"filters": {"content_published_date_range": rng}, "max_count": 50},
+        headers=headers,
+    )
     items = r.json()["data"]["commercial_contents"]
     ids = {v["id"] for v in dataset[0]}
     assert items
@@ -363,8 +410,12 @@ def test_adlib_envelope_detail_and_commercial_content(fake, client, dataset):
         assert int(url.rsplit("/", 1)[1]) in ids
 
     fake.adlib_has_more_string = fake.adlib_dates_int = True
-    r = client.post(AD_QUERY_PATH, params={"fields": "ad.id,ad.first_shown_date"},
-                    json={"filters": {"ad_published_date_range": rng}, "max_count": 1}, headers=headers)
+    r = client.post(
+        AD_QUERY_PATH,
+        params={"fields": "ad.id,ad.first_shown_date"},
+        json={"filters": {"ad_published_date_range": rng}, "max_count": 1},
+        headers=headers,
+    )
     data = r.json()["data"]
     assert data["has_more"] == "true" and isinstance(data["ads"][0]["ad"]["first_shown_date"], int)
 
@@ -374,8 +425,10 @@ def test_adlib_envelope_detail_and_commercial_content(fake, client, dataset):
 
 def test_worker_auth_paging_and_faults(dataset):
     videos, comments = dataset
-    with FakeWorker(videos, comments, faults={("comments", 3): "500"}) as worker, \
-            httpx.Client(base_url=worker.base_url, headers={"Authorization": "Bearer worker-key"}) as client:
+    with (
+        FakeWorker(videos, comments, faults={("comments", 3): "500"}) as worker,
+        httpx.Client(base_url=worker.base_url, headers={"Authorization": "Bearer worker-key"}) as client,
+    ):
         for headers in ({"Authorization": ""}, {"Authorization": "Bearer nope"}):
             r = client.get("/videos", headers=headers)
             assert r.status_code == 401 and r.json() == {"error": "unauthorized"}
@@ -399,8 +452,15 @@ def test_worker_auth_paging_and_faults(dataset):
         assert len(p1["comments"]) == 100 and p1["next_cursor"] == 100
         p2 = client.get(f"/videos/{vid}/comments", params={"cursor": 100}).json()
         assert len(p2["comments"]) == 50 and p2["next_cursor"] is None
-        assert set(p2["comments"][0]) <= {"id", "video_id", "text", "create_time", "like_count",
-                                          "reply_count", "parent_comment_id"}
+        assert set(p2["comments"][0]) <= {
+            "id",
+            "video_id",
+            "text",
+            "create_time",
+            "like_count",
+            "reply_count",
+            "parent_comment_id",
+        }
         assert client.get(f"/videos/{vid}/comments").status_code == 500  # 3rd comments request
         assert client.get("/videos/7000000000000000001/comments").json() == {"error": "video not found"}
         assert client.get("/videos", params={"limit": 101}).status_code == 400
@@ -433,9 +493,21 @@ def test_dataset_invariants(dataset):
 
 def test_cli_prints_ready_and_stops_on_sigterm():
     proc = subprocess.Popen(
-        [sys.executable, str(HERE / "tiktok_server.py"), "--port", "0", "--videos", "5",
-         "--comments-per-video", "3", "--quota", "10"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(HERE / "tiktok_server.py"),
+            "--port",
+            "0",
+            "--videos",
+            "5",
+            "--comments-per-video",
+            "3",
+            "--quota",
+            "10",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = proc.stdout.readline().strip()

@@ -37,9 +37,10 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable
+from typing import Any
 
 __all__ = [
     "ADVERTISER_QUERY_PATH",
@@ -85,9 +86,7 @@ VIDEO_FIELDS = frozenset(
     "is_stem_verified favorites_count favourites_count video_duration hashtag_info_list "
     "sticker_info_list effect_info_list video_mention_list video_label video_tag".split()
 )
-COMMENT_FIELDS = frozenset(
-    "id video_id text like_count reply_count parent_comment_id create_time".split()
-)
+COMMENT_FIELDS = frozenset("id video_id text like_count reply_count parent_comment_id create_time".split())
 AD_QUERY_FIELDS = frozenset(
     "ad.id ad.first_shown_date ad.last_shown_date ad.status ad.status_statement ad.videos "
     "ad.image_urls ad.reach advertiser.business_id advertiser.business_name "
@@ -98,9 +97,7 @@ AD_DETAIL_FIELDS = AD_QUERY_FIELDS | frozenset(
     "ad.advertising_objective advertiser.follower_count advertiser.avatar_url "
     "advertiser.profile_url ad_group.targeting_info".split()
 )
-COMMERCIAL_FIELDS = frozenset(
-    "id create_timestamp create_date label brand_names creator videos".split()
-)
+COMMERCIAL_FIELDS = frozenset("id create_timestamp create_date label brand_names creator videos".split())
 ADVERTISER_FIELDS = frozenset("business_id business_name country_code".split())
 
 CONDITION_FIELDS = frozenset(
@@ -396,8 +393,7 @@ class FakeService:
             return sum(
                 1
                 for p, _b, s in self.requests
-                if (full is None or p == full or self._path_key(p) == full)
-                and (status is None or s == status)
+                if (full is None or p == full or self._path_key(p) == full) and (status is None or s == status)
             )
 
     # -- fault scheduling --------------------------------------------------------------------
@@ -533,7 +529,7 @@ class FakeService:
                         self.huge_sent += len(chunk)
             else:
                 for i in range(len(reply.body)):
-                    h.wfile.write(reply.body[i:i + 1])
+                    h.wfile.write(reply.body[i : i + 1])
                     h.wfile.flush()
                     time.sleep(reply.drip)
             h.wfile.flush()
@@ -760,9 +756,7 @@ class FakeTikTok(FakeService):
             self.videos = list(videos)
             self.comments = list(comments)
             self.commercial_content = (
-                list(commercial_content)
-                if commercial_content is not None
-                else make_commercial_content(self.videos)
+                list(commercial_content) if commercial_content is not None else make_commercial_content(self.videos)
             )
             self.ads = list(ads) if ads is not None else make_ads()
             self._reindex()
@@ -799,7 +793,7 @@ class FakeTikTok(FakeService):
         return time.time() + self._clock_offset
 
     def _today(self) -> dt.date:
-        return dt.datetime.fromtimestamp(self.now(), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(self.now(), dt.UTC).date()
 
     def advance_time(self, seconds: float):
         """Move the fake clock forward (expires tokens and search ids; may cross midnight)."""
@@ -869,8 +863,7 @@ class FakeTikTok(FakeService):
         return {"error": err}
 
     def _error(self, status, code, message, adlib=False, headers=None) -> Reply:
-        return Reply(status, dumps(self._envelope_error(code, message, status, adlib)),
-                     headers=dict(headers or {}))
+        return Reply(status, dumps(self._envelope_error(code, message, status, adlib)), headers=dict(headers or {}))
 
     def _ok(self, data, adlib=False) -> Reply:
         err = {"code": "ok", "message": "", "log_id": new_log_id()}
@@ -900,27 +893,36 @@ class FakeTikTok(FakeService):
             if expiry is None or expiry <= self.now():
                 if expiry is not None:
                     self.tokens.pop(token, None)
-                return self._error(401, "access_token_invalid",
-                                   "The access token is invalid or not found in the request.", adlib)
+                return self._error(
+                    401, "access_token_invalid", "The access token is invalid or not found in the request.", adlib
+                )
             scope = SCOPE_ADLIB if adlib else SCOPE_RESEARCH
             if scope not in self.scopes:
-                return self._error(401, "scope_not_authorized",
-                                   f"The user did not authorize the scope required for completing this request ({scope}).",
-                                   adlib)
+                return self._error(
+                    401,
+                    "scope_not_authorized",
+                    f"The user did not authorize the scope required for completing this request ({scope}).",
+                    adlib,
+                )
             # daily quota (shared by research and adlib)
             self._roll_quota()
             if self.daily_quota is not None and self.quota_used >= self.daily_quota:
-                return self._error(429, "daily_quota_limit_exceeded",
-                                   "You have exceeded your daily request quota.", adlib)
+                return self._error(
+                    429, "daily_quota_limit_exceeded", "You have exceeded your daily request quota.", adlib
+                )
             # burst limit (sliding window of accepted requests)
             if self.burst_limit is not None:
                 mono = time.monotonic()
                 while self._burst and self._burst[0] <= mono - self.burst_window:
                     self._burst.popleft()
                 if len(self._burst) >= self.burst_limit:
-                    return self._error(429, "rate_limit_exceeded",
-                                       "API rate limit was exceeded, please try again later.",
-                                       adlib, self._retry_after_headers())
+                    return self._error(
+                        429,
+                        "rate_limit_exceeded",
+                        "API rate limit was exceeded, please try again later.",
+                        adlib,
+                        self._retry_after_headers(),
+                    )
                 self._burst.append(mono)
             self.quota_used += 1  # 5xx and 400s included, as observed
             fault = self._pick_fault(req)
@@ -935,17 +937,23 @@ class FakeTikTok(FakeService):
             if fault in ("500",):
                 return self._error(500, "internal_error", "Something went wrong. Please try again later.", adlib)
             if fault == "429":
-                return self._error(429, "rate_limit_exceeded",
-                                   "API rate limit was exceeded, please try again later.",
-                                   adlib, self._retry_after_headers())
+                return self._error(
+                    429,
+                    "rate_limit_exceeded",
+                    "API rate limit was exceeded, please try again later.",
+                    adlib,
+                    self._retry_after_headers(),
+                )
             if fault == "quota":
-                return self._error(429, "daily_quota_limit_exceeded",
-                                   "You have exceeded your daily request quota.", adlib)
+                return self._error(
+                    429, "daily_quota_limit_exceeded", "You have exceeded your daily request quota.", adlib
+                )
             if fault == "401":
                 with self.lock:
                     self.tokens.pop(token, None)
-                return self._error(401, "access_token_invalid",
-                                   "The access token is invalid or not found in the request.", adlib)
+                return self._error(
+                    401, "access_token_invalid", "The access token is invalid or not found in the request.", adlib
+                )
             if fault == "search_id_expired":
                 sid = req.body.get("search_id") if isinstance(req.body, dict) else None
                 sid = sid or str(secrets.randbelow(10**18) + 7 * 10**18)
@@ -1010,8 +1018,10 @@ class FakeTikTok(FakeService):
     # -- token ---------------------------------------------------------------------------------
 
     def _token(self, req: Request) -> Reply:
-        form = {k: v[-1] for k, v in urllib.parse.parse_qs(req.raw.decode("utf-8", "replace"),
-                                                             keep_blank_values=True).items()}
+        form = {
+            k: v[-1]
+            for k, v in urllib.parse.parse_qs(req.raw.decode("utf-8", "replace"), keep_blank_values=True).items()
+        }
         req.body = {k: ("***" if k == "client_secret" else v) for k, v in form.items()}
         with self.lock:
             fault = self._pick_fault(req)
@@ -1024,8 +1034,10 @@ class FakeTikTok(FakeService):
                 return self._error(500, "internal_error", "Something went wrong. Please try again later.")
 
         def token_error(code, description):
-            return Reply(self.token_error_status, dumps(
-                {"error": code, "error_description": description, "log_id": new_log_id()}))
+            return Reply(
+                self.token_error_status,
+                dumps({"error": code, "error_description": description, "log_id": new_log_id()}),
+            )
 
         if req.method != "POST":
             return token_error("invalid_request", "Only POST is supported")
@@ -1040,8 +1052,7 @@ class FakeTikTok(FakeService):
         expires_in = self.token_expires_in
         if expires_in is None:
             expires_in = max(0, math.ceil(self.token_lifetime))
-        reply = Reply(200, dumps({"access_token": token, "expires_in": int(expires_in),
-                                  "token_type": "Bearer"}))
+        reply = Reply(200, dumps({"access_token": token, "expires_in": int(expires_in), "token_type": "Bearer"}))
         return self._truncate(reply) if fault == "truncated" else reply
 
     # -- research: videos ----------------------------------------------------------------------
@@ -1066,10 +1077,7 @@ class FakeTikTok(FakeService):
         else:
             lo = _day_start(start)
             hi = _day_start(end) + (86400 if self.end_date_inclusive else 0)
-            results = [
-                v for v in self.videos
-                if lo <= int(v.get("create_time", 0)) < hi and _match_query(v, query)
-            ]
+            results = [v for v in self.videos if lo <= int(v.get("create_time", 0)) < hi and _match_query(v, query)]
             results.sort(key=lambda v: int(v["id"]), reverse=True)
             if is_random:
                 rng = random.Random()
@@ -1085,9 +1093,8 @@ class FakeTikTok(FakeService):
             raise _bad("Invalid count or cursor")
         if req.fault == "empty_page":
             search.results[cursor:cursor] = [_HOLE] * max_count
-        page = search.results[cursor:cursor + max_count]
-        videos = [self._render_video(v, fields) for v in page
-                  if v is not _HOLE and not v.get("_hidden")]
+        page = search.results[cursor : cursor + max_count]
+        videos = [self._render_video(v, fields) for v in page if v is not _HOLE and not v.get("_hidden")]
         nxt = cursor + max_count
         return {
             "videos": videos,
@@ -1107,8 +1114,11 @@ class FakeTikTok(FakeService):
             if f == "video_tag" and isinstance(value, dict):
                 t = value.get("type", value.get("video_tag_type"))
                 n = value.get("number", value.get("video_tag_number"))
-                value = ({"video_tag_type": t, "video_tag_number": n}
-                         if self.video_tag_keys == "video_tag_type" else {"type": t, "number": n})
+                value = (
+                    {"video_tag_type": t, "video_tag_number": n}
+                    if self.video_tag_keys == "video_tag_type"
+                    else {"type": t, "number": n}
+                )
             out["video_id" if f == "id" and self.video_id_key == "video_id" else f] = value
         return out
 
@@ -1145,14 +1155,16 @@ class FakeTikTok(FakeService):
             slots = slots[:1000]
         if req.fault == "empty_page":
             return {"comments": [], "cursor": cursor, "has_more": True}
-        page = slots[cursor:cursor + max_count]
+        page = slots[cursor : cursor + max_count]
         comments = [self._render_comment(c, fields) for c in page if not c.get("_deleted")]
         consumed = cursor + len(page)
         nxt = consumed if self.comment_cursor == "returned" else cursor + max_count
         if has_vid:
+
             def served(vid=target):
                 with self.lock:
                     self.comment_pages_served[vid] += 1
+
             req.on_success.append(served)
         return {"comments": comments, "cursor": nxt, "has_more": consumed < len(slots)}
 
@@ -1193,7 +1205,7 @@ class FakeTikTok(FakeService):
                 raise _bad(f"Search Id {sid} is invalid or expired")
         else:
             page = _AdlibPage(build(), 0, kind)
-        items = page.results[page.offset:page.offset + max_count]
+        items = page.results[page.offset : page.offset + max_count]
         nxt = page.offset + len(items)
         next_sid = "".join(str(secrets.randbelow(10)) for _ in range(19)).lstrip("0") or "1"
         self._adlib_pages[next_sid] = _AdlibPage(page.results, nxt, kind)
@@ -1213,8 +1225,9 @@ class FakeTikTok(FakeService):
             raise _bad("search_type must be exact_phrase or fuzzy_phrase")
         country = filters.get("country_code", "ALL") or "ALL"
         ids = filters.get("advertiser_business_ids")
-        if ids is not None and (not isinstance(ids, list)
-                                or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+        if ids is not None and (
+            not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        ):
             raise _bad("advertiser_business_ids must be a list of int64")
 
         def build():
@@ -1287,8 +1300,7 @@ class FakeTikTok(FakeService):
         filters = body.get("filters")
         if not isinstance(filters, dict):
             raise _bad("filters is required")
-        lo, hi = _validate_adlib_range(filters.get("content_published_date_range"),
-                                       "content_published_date_range")
+        lo, hi = _validate_adlib_range(filters.get("content_published_date_range"), "content_published_date_range")
         countries = filters.get("creator_country_code")
         if isinstance(countries, str):
             countries = None if countries.upper() == "ALL" else [countries]
@@ -1329,8 +1341,7 @@ class FakeTikTok(FakeService):
                     value = self._adlib_date(value)
                 r[f] = value
             rendered.append(r)
-        return {"commercial_contents": rendered, "has_more": self._adlib_has_more(has_more),
-                "search_id": sid}
+        return {"commercial_contents": rendered, "has_more": self._adlib_has_more(has_more), "search_id": sid}
 
     def _advertiser_query(self, req: Request, body: dict) -> dict:
         fields = _parse_fields(req, ADVERTISER_FIELDS, required=False) or sorted(ADVERTISER_FIELDS)
@@ -1468,7 +1479,7 @@ def _validate_query(query) -> dict:
 
 
 def _day_start(d: dt.date) -> int:
-    return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp())
 
 
 def _length_bucket(seconds) -> str | None:
@@ -1487,7 +1498,11 @@ def _compare(actual, op, values, numeric=False) -> bool:
     if actual is None:
         return False
     if op in ("EQ", "IN"):
-        return str(actual) in values if not numeric else any(int(actual) == int(v) for v in values if v.lstrip("-").isdigit())
+        return (
+            str(actual) in values
+            if not numeric
+            else any(int(actual) == int(v) for v in values if v.lstrip("-").isdigit())
+        )
     try:
         ref = int(values[0]) if numeric else values[0]
         act = int(actual) if numeric else str(actual)
@@ -1507,7 +1522,7 @@ def _match_condition(v: dict, c: dict) -> bool:
             return any(x.lower().lstrip("#") in tags for x in values)
         return False
     if name == "create_date":
-        day = dt.datetime.fromtimestamp(int(v.get("create_time", 0)), dt.timezone.utc).strftime("%Y%m%d")
+        day = dt.datetime.fromtimestamp(int(v.get("create_time", 0)), dt.UTC).strftime("%Y%m%d")
         return _compare(day, op, values)
     if name == "video_id":
         return _compare(v.get("id"), op, values)
@@ -1534,8 +1549,9 @@ def _match_query(v: dict, q: dict) -> bool:
 # Promotion rule (ground truth for the generated data)
 # ---------------------------------------------------------------------------------------------
 
-_DISCLOSURE_RE = re.compile(r"#(" + "|".join(sorted(DISCLOSURE_TAGS, key=len, reverse=True)) + r")(?![\w])",
-                            re.IGNORECASE)
+_DISCLOSURE_RE = re.compile(
+    r"#(" + "|".join(sorted(DISCLOSURE_TAGS, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE
+)
 
 
 def is_promoted(video: dict) -> bool:
@@ -1624,24 +1640,65 @@ _TWO_DOMAIN_TEMPLATES = (
     "ich hab beide probiert: {d} und {e}",
 )
 _CHATTER = (
-    "omg 😍😍", "need this", "where is the link", "🔥🔥🔥", "the way i ran to buy this",
-    "ate", "mother is mothering", "slay 💅", "no bc why is this so cute", "add to cart ✅",
-    "i'm obsessed", "wait this is actually good", "ngl i thought it was fake", "😭😭😭",
-    "qué lindo 😍", "lo necesito ya", "amei demais", "quero muito", "bagus banget kak",
-    "mau dong 🙏", "sieht mega aus", "brauch ich sofort", "first 🥇", "who's here in 2026",
-    "the packaging 😮‍💨", "size guide pls?", "does it ship to canada", "ratio", "W product",
+    "omg 😍😍",
+    "need this",
+    "where is the link",
+    "🔥🔥🔥",
+    "the way i ran to buy this",
+    "ate",
+    "mother is mothering",
+    "slay 💅",
+    "no bc why is this so cute",
+    "add to cart ✅",
+    "i'm obsessed",
+    "wait this is actually good",
+    "ngl i thought it was fake",
+    "😭😭😭",
+    "qué lindo 😍",
+    "lo necesito ya",
+    "amei demais",
+    "quero muito",
+    "bagus banget kak",
+    "mau dong 🙏",
+    "sieht mega aus",
+    "brauch ich sofort",
+    "first 🥇",
+    "who's here in 2026",
+    "the packaging 😮‍💨",
+    "size guide pls?",
+    "does it ship to canada",
+    "ratio",
+    "W product",
 )
 _TRAPS = (
-    "e.g. the blue one is better", "made in the U.S. apparently", "update to v2.3.1 fixed it",
-    "only $9.99!!", "it's 19.99 on sale rn", "live at 10.30 tonight", "rated 4.5 stars",
-    "my router says 192.168.0.1 lol", "o.O", "great video.thanks for sharing", "ok.so where do i buy",
-    "check @jake.tv he reviewed it", "ask @maria.shop", "#tiktokmademebuyit #fyp",
-    "sent you the main.py file", "my video.mov won't upload", "a.k.a. the best", "1.5x speed 🤣",
-    "p.s. love u", "3.5mm jack still exists?", "lol.no", ":-) :-)",
+    "e.g. the blue one is better",
+    "made in the U.S. apparently",
+    "update to v2.3.1 fixed it",
+    "only $9.99!!",
+    "it's 19.99 on sale rn",
+    "live at 10.30 tonight",
+    "rated 4.5 stars",
+    "my router says 192.168.0.1 lol",
+    "o.O",
+    "great video.thanks for sharing",
+    "ok.so where do i buy",
+    "check @jake.tv he reviewed it",
+    "ask @maria.shop",
+    "#tiktokmademebuyit #fyp",
+    "sent you the main.py file",
+    "my video.mov won't upload",
+    "a.k.a. the best",
+    "1.5x speed 🤣",
+    "p.s. love u",
+    "3.5mm jack still exists?",
+    "lol.no",
+    ":-) :-)",
 )
 _REDACTED = (
-    "email me a*******@******** for collabs", "dm or mail j***@*****.*** pls",
-    "my email is m*********@********** reply", "contact: s****@****",
+    "email me a*******@******** for collabs",
+    "dm or mail j***@*****.*** pls",
+    "my email is m*********@********** reply",
+    "contact: s****@****",
 )
 
 
@@ -1651,10 +1708,17 @@ def _render_host(host: str, form: str, rng: random.Random) -> str:
     if form == "www":
         return "www." + host
     if form == "url":
-        slug = rng.choice(["p/1234567", "products/cloud-sneaker", "item/100500.html", "s/ref=tt",
-                           "blog/why-temu.com-is-cheap"])
-        query = rng.choice(["?utm_source=tiktok.com&ref=dealhunter.net", "?redirect=https://evil-redirect.com/x",
-                            "?aff=maya.picks", ""])
+        slug = rng.choice(
+            ["p/1234567", "products/cloud-sneaker", "item/100500.html", "s/ref=tt", "blog/why-temu.com-is-cheap"]
+        )
+        query = rng.choice(
+            [
+                "?utm_source=tiktok.com&ref=dealhunter.net",
+                "?redirect=https://evil-redirect.com/x",
+                "?aff=maya.picks",
+                "",
+            ]
+        )
         return f"https://{rng.choice(['', 'www.']) if host.count('.') == 1 else ''}{host}/{slug}{query}"
     if form == "http":
         return f"http://{host}"
@@ -1676,8 +1740,27 @@ def _render_host(host: str, form: str, rng: random.Random) -> str:
     raise ValueError(form)
 
 
-_FORMS = ("bare", "bare", "bare", "www", "url", "url", "http", "upper", "punct", "punct",
-          "bracket", "emoji", "hashtag", "[.]", "(.)", "[dot]", "(dot)", " dot ", " . ")
+_FORMS = (
+    "bare",
+    "bare",
+    "bare",
+    "www",
+    "url",
+    "url",
+    "http",
+    "upper",
+    "punct",
+    "punct",
+    "bracket",
+    "emoji",
+    "hashtag",
+    "[.]",
+    "(.)",
+    "[dot]",
+    "(dot)",
+    " dot ",
+    " . ",
+)
 
 
 def make_comment_text(rng: random.Random) -> tuple[str, list[str]]:
@@ -1693,7 +1776,11 @@ def make_comment_text(rng: random.Random) -> tuple[str, list[str]]:
         (h1, r1), (h2, r2) = rng.sample(DOMAIN_POOL, 2)
         text = rng.choice(_TWO_DOMAIN_TEMPLATES).format(
             d=_render_host(h1, "idn" if h1 in _PUNYCODE else "bare", rng),
-            e=_render_host(h2, "idn" if h2 in _PUNYCODE else rng.choice(("www", "bare", "punct")) if h2.count(".") == 1 else "bare", rng),
+            e=_render_host(
+                h2,
+                "idn" if h2 in _PUNYCODE else rng.choice(("www", "bare", "punct")) if h2.count(".") == 1 else "bare",
+                rng,
+            ),
         )
         return text, sorted({r1, r2})
     if roll < 0.45:
@@ -1705,12 +1792,59 @@ def make_comment_text(rng: random.Random) -> tuple[str, list[str]]:
     return rng.choice(_CHATTER) + rng.choice(["", "", " 😂", " 🙏", "!!"]), []
 
 
-_USER_PARTS = ("glow", "maya", "lena", "tech", "cozy", "daily", "budget", "mama", "fit", "chef",
-               "sofia", "rizky", "ana", "jonas", "kiki", "nina", "deals", "style", "home", "beauty")
-_USER_TAILS = ("withmaya", "_finds", ".reviews", "haul", "_official", "picks", "lifestyle", "tok",
-               "_id", ".br", "dealz", "corner")
-_TOPIC_TAGS = ("fyp", "haul", "skincare", "kitchengadgets", "ootd", "makeup", "gadgets", "homedecor",
-               "fitness", "unboxing", "review", "amazonfinds", "sheinhaul", "temufinds", "beautytok")
+_USER_PARTS = (
+    "glow",
+    "maya",
+    "lena",
+    "tech",
+    "cozy",
+    "daily",
+    "budget",
+    "mama",
+    "fit",
+    "chef",
+    "sofia",
+    "rizky",
+    "ana",
+    "jonas",
+    "kiki",
+    "nina",
+    "deals",
+    "style",
+    "home",
+    "beauty",
+)
+_USER_TAILS = (
+    "withmaya",
+    "_finds",
+    ".reviews",
+    "haul",
+    "_official",
+    "picks",
+    "lifestyle",
+    "tok",
+    "_id",
+    ".br",
+    "dealz",
+    "corner",
+)
+_TOPIC_TAGS = (
+    "fyp",
+    "haul",
+    "skincare",
+    "kitchengadgets",
+    "ootd",
+    "makeup",
+    "gadgets",
+    "homedecor",
+    "fitness",
+    "unboxing",
+    "review",
+    "amazonfinds",
+    "sheinhaul",
+    "temufinds",
+    "beautytok",
+)
 _DESCRIPTIONS = (
     "this {thing} changed my life",
     "rating every {thing} I bought this month",
@@ -1721,8 +1855,20 @@ _DESCRIPTIONS = (
     "review jujur {thing} viral",
     "mein neues Lieblings-{thing}",
 )
-_THINGS = ("serum", "blender", "hoodie", "water bottle", "lamp", "sneaker", "lip oil", "air fryer",
-           "backpack", "phone case", "dress", "mascara")
+_THINGS = (
+    "serum",
+    "blender",
+    "hoodie",
+    "water bottle",
+    "lamp",
+    "sneaker",
+    "lip oil",
+    "air fryer",
+    "backpack",
+    "phone case",
+    "dress",
+    "mascara",
+)
 _REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ID", "PL", "SE", "AT", "PT")
 _DISCLOSURE_CHOICES = ("ad", "sponsored", "paidpartnership", "anzeige", "werbung", "publicidad", "publi")
 
@@ -1761,7 +1907,9 @@ def make_dataset(
     for i in range(n_videos):
         ctime = now - rng.randint(3600, 4 * 86400)
         vid = _snowflake(ctime, rng, used)
-        username = rng.choice(_USER_PARTS) + rng.choice(_USER_TAILS) + (str(rng.randint(1, 99)) if rng.random() < 0.3 else "")
+        username = (
+            rng.choice(_USER_PARTS) + rng.choice(_USER_TAILS) + (str(rng.randint(1, 99)) if rng.random() < 0.3 else "")
+        )
         topic = rng.sample(_TOPIC_TAGS, 2)
         hashtags = list(topic)
         desc = rng.choice(_DESCRIPTIONS).format(thing=rng.choice(_THINGS))
@@ -1806,21 +1954,24 @@ def make_dataset(
         for _ in range(comments_per_video):
             cts = min(now, ctime + rng.randint(30, 2 * 86400))
             text, domains = make_comment_text(rng)
-            comments.append({
-                "id": _snowflake(cts, rng, used),
-                "video_id": vid,
-                "parent_comment_id": vid,
-                "text": text,
-                "like_count": int(rng.paretovariate(1.2)) - 1,
-                "reply_count": rng.choice([0, 0, 0, 0, 1, 2, 5]),
-                "create_time": cts,
-                "_domains": domains,
-            })
+            comments.append(
+                {
+                    "id": _snowflake(cts, rng, used),
+                    "video_id": vid,
+                    "parent_comment_id": vid,
+                    "text": text,
+                    "like_count": int(rng.paretovariate(1.2)) - 1,
+                    "reply_count": rng.choice([0, 0, 0, 0, 1, 2, 5]),
+                    "create_time": cts,
+                    "_domains": domains,
+                }
+            )
     return videos, comments
 
 
-def expected_domains(videos, comments, max_pages: int = 2, page_size: int = 100,
-                     promoted_only: bool = True) -> set[str]:
+def expected_domains(
+    videos, comments, max_pages: int = 2, page_size: int = 100, promoted_only: bool = True
+) -> set[str]:
     """Registrable domains in the first ``max_pages * page_size`` comments (in list order) of
     each promoted video, from the generator's ``_domains`` labels."""
     keep = {int(v["id"]) for v in videos if not promoted_only or is_promoted(v)}
@@ -1837,9 +1988,15 @@ def expected_domains(videos, comments, max_pages: int = 2, page_size: int = 100,
 
 
 _BRANDS = (
-    ("SHEIN", "shein.com"), ("Temu", "temu.com"), ("Glow Lab", "glowlab.myshopify.com"),
-    ("Zalando", "zalando.de"), ("Gymshark", "gymshark.com"), ("Douglas", "douglas.de"),
-    ("Cupshe", "cupshe.com"), ("Stanley", "stanley1913.com"), ("Lookfantastic", "lookfantastic.com"),
+    ("SHEIN", "shein.com"),
+    ("Temu", "temu.com"),
+    ("Glow Lab", "glowlab.myshopify.com"),
+    ("Zalando", "zalando.de"),
+    ("Gymshark", "gymshark.com"),
+    ("Douglas", "douglas.de"),
+    ("Cupshe", "cupshe.com"),
+    ("Stanley", "stanley1913.com"),
+    ("Lookfantastic", "lookfantastic.com"),
     ("Müller", "müller.de"),
 )
 
@@ -1858,21 +2015,25 @@ def make_commercial_content(videos, ratio: float = 0.6, seed: int = 0) -> list[d
             continue
         ts = int(v["create_time"])
         brand = rng.choice(_BRANDS)[0]
-        items.append({
-            "id": (ts << 32) | rng.getrandbits(32),
-            "create_timestamp": ts,
-            "create_date": dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y%m%d"),
-            "label": "Paid partnership",
-            "brand_names": [brand],
-            "creator": {"username": v["username"]},
-            "creator_country_code": v["region_code"],
-            "videos": [{
-                "id": v["id"],
-                "url": f"https://www.tiktok.com/@{v['username']}/video/{v['id']}",
-                "cover_image_url": f"https://p16-sign-va.tiktokcdn.com/obj/cover-{v['id']}.jpeg",
-                "status": "active",
-            }],
-        })
+        items.append(
+            {
+                "id": (ts << 32) | rng.getrandbits(32),
+                "create_timestamp": ts,
+                "create_date": dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y%m%d"),
+                "label": "Paid partnership",
+                "brand_names": [brand],
+                "creator": {"username": v["username"]},
+                "creator_country_code": v["region_code"],
+                "videos": [
+                    {
+                        "id": v["id"],
+                        "url": f"https://www.tiktok.com/@{v['username']}/video/{v['id']}",
+                        "cover_image_url": f"https://p16-sign-va.tiktokcdn.com/obj/cover-{v['id']}.jpeg",
+                        "status": "active",
+                    }
+                ],
+            }
+        )
     return items
 
 
@@ -1891,43 +2052,55 @@ def make_ads(n: int = 20, seed: int = 0, start_time: float | None = None) -> lis
         ad_id = (first << 32) | rng.getrandbits(32)
         countries = rng.sample(countries_all, rng.randint(1, 5))
         business_id = 7_000_000_000_000_000_000 + int(hashlib.sha1(name.encode()).hexdigest()[:12], 16)
-        ads.append({
-            "ad": {
-                "id": ad_id,
-                "first_shown_date": time.strftime("%Y%m%d", time.gmtime(first)),
-                "last_shown_date": time.strftime("%Y%m%d", time.gmtime(last)),
-                "status": "active" if last >= now - 86400 else "inactive",
-                "status_statement": "",
-                "videos": [{"url": f"https://library-tt.tiktokcdn.com/video/{ad_id}.mp4",
-                            "cover_image_url": f"https://library-tt.tiktokcdn.com/cover/{ad_id}.jpeg"}],
-                "image_urls": [],
-                "reach": {"unique_users_seen": rng.choice(["1K-10K", "11K", "120K", "1.2M"]),
-                          "unique_users_seen_by_country": {c: f"{rng.randint(1, 99)}K" for c in countries}},
-                "title": f"{name} — {rng.choice(['Black Friday', 'New in', 'Summer sale', 'Bestsellers'])}",
-                "external_url": f"https://www.{domain}/{rng.choice(['sale', 'new', 'lp/tt'])}?utm_source=tiktok",
-                "call_to_action": rng.choice(["Shop now", "Learn more", "Order now"]),
-                "advertising_objective": rng.choice(["CONVERSIONS", "TRAFFIC", "REACH"]),
-                "rejection_info": None,
-            },
-            "advertiser": {
-                "business_id": business_id,
-                "business_name": name,
-                "paid_by": name + (" GmbH" if rng.random() < 0.5 else " Ltd"),
-                "country_code": rng.choice(countries),
-                "follower_count": rng.randint(1000, 5_000_000),
-                "avatar_url": f"https://p16.tiktokcdn.com/avatar/{business_id}.jpeg",
-                "profile_url": f"https://www.tiktok.com/@{name.lower().replace(' ', '')}",
-            },
-            "ad_group": {"targeting_info": {
-                "number_of_users_targeted": rng.choice(["100K-1M", "1M-10M"]),
-                "country": countries,
-                "age": {"18-24": True, "25-34": True, "35-44": rng.random() < 0.5, "45-54": False},
-                "gender": {"female": True, "male": rng.random() < 0.5, "unknown": False},
-                "audience_targeting": "Interest", "video_interactions": None,
-                "creator_interactions": None, "interest": ["Beauty & Personal Care"],
-            }},
-            "countries": countries,
-        })
+        ads.append(
+            {
+                "ad": {
+                    "id": ad_id,
+                    "first_shown_date": time.strftime("%Y%m%d", time.gmtime(first)),
+                    "last_shown_date": time.strftime("%Y%m%d", time.gmtime(last)),
+                    "status": "active" if last >= now - 86400 else "inactive",
+                    "status_statement": "",
+                    "videos": [
+                        {
+                            "url": f"https://library-tt.tiktokcdn.com/video/{ad_id}.mp4",
+                            "cover_image_url": f"https://library-tt.tiktokcdn.com/cover/{ad_id}.jpeg",
+                        }
+                    ],
+                    "image_urls": [],
+                    "reach": {
+                        "unique_users_seen": rng.choice(["1K-10K", "11K", "120K", "1.2M"]),
+                        "unique_users_seen_by_country": {c: f"{rng.randint(1, 99)}K" for c in countries},
+                    },
+                    "title": f"{name} — {rng.choice(['Black Friday', 'New in', 'Summer sale', 'Bestsellers'])}",
+                    "external_url": f"https://www.{domain}/{rng.choice(['sale', 'new', 'lp/tt'])}?utm_source=tiktok",
+                    "call_to_action": rng.choice(["Shop now", "Learn more", "Order now"]),
+                    "advertising_objective": rng.choice(["CONVERSIONS", "TRAFFIC", "REACH"]),
+                    "rejection_info": None,
+                },
+                "advertiser": {
+                    "business_id": business_id,
+                    "business_name": name,
+                    "paid_by": name + (" GmbH" if rng.random() < 0.5 else " Ltd"),
+                    "country_code": rng.choice(countries),
+                    "follower_count": rng.randint(1000, 5_000_000),
+                    "avatar_url": f"https://p16.tiktokcdn.com/avatar/{business_id}.jpeg",
+                    "profile_url": f"https://www.tiktok.com/@{name.lower().replace(' ', '')}",
+                },
+                "ad_group": {
+                    "targeting_info": {
+                        "number_of_users_targeted": rng.choice(["100K-1M", "1M-10M"]),
+                        "country": countries,
+                        "age": {"18-24": True, "25-34": True, "35-44": rng.random() < 0.5, "45-54": False},
+                        "gender": {"female": True, "male": rng.random() < 0.5, "unknown": False},
+                        "audience_targeting": "Interest",
+                        "video_interactions": None,
+                        "creator_interactions": None,
+                        "interest": ["Beauty & Personal Care"],
+                    }
+                },
+                "countries": countries,
+            }
+        )
     return ads
 
 
@@ -1972,30 +2145,43 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(
         description="Fake TikTok Research + Commercial Content API, on real HTTP (stdlib only).\n"
-                    "Prints 'READY http://HOST:PORT' on stdout once it listens, serves until\n"
-                    "SIGTERM/SIGINT (Ctrl-C), then prints its request counts as JSON on stderr.",
+        "Prints 'READY http://HOST:PORT' on stdout once it listens, serves until\n"
+        "SIGTERM/SIGINT (Ctrl-C), then prints its request counts as JSON on stderr.",
         epilog="Try harvester against it (README, 'Try it against the fake TikTok API'):\n"
-               "  python tests/fakes/tiktok_server.py --port 8765\n"
-               "  # in another shell, from the repository:\n"
-               "  HARVESTER_DATABASE_URL=sqlite:///$PWD/fake.db HARVESTER_SOURCE=tiktok \\\n"
-               "  TIKTOK_API_BASE_URL=http://127.0.0.1:8765 TIKTOK_CLIENT_KEY=test-key \\\n"
-               "  TIKTOK_CLIENT_SECRET=test-secret harvester run",
-        formatter_class=Help)
+        "  python tests/fakes/tiktok_server.py --port 8765\n"
+        "  # in another shell, from the repository:\n"
+        "  HARVESTER_DATABASE_URL=sqlite:///$PWD/fake.db HARVESTER_SOURCE=tiktok \\\n"
+        "  TIKTOK_API_BASE_URL=http://127.0.0.1:8765 TIKTOK_CLIENT_KEY=test-key \\\n"
+        "  TIKTOK_CLIENT_SECRET=test-secret harvester run",
+        formatter_class=Help,
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=int, default=0,
-                   help="port to listen on; 0 picks a free port at random (the URL is printed at start)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="port to listen on; 0 picks a free port at random (the URL is printed at start)",
+    )
     p.add_argument("--videos", type=int, default=200, help="number of generated videos")
     p.add_argument("--comments-per-video", type=int, default=150, help="comments of each video")
     p.add_argument("--promoted-ratio", type=float, default=0.5, help="share of the videos that are promoted")
     p.add_argument("--seed", type=int, default=0, help="dataset seed")
-    p.add_argument("--start-time", type=int, default=None,
-                   help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; "
-                        "None: 00:00 UTC today")
+    p.add_argument(
+        "--start-time",
+        type=int,
+        default=None,
+        help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; None: 00:00 UTC today",
+    )
     p.add_argument("--latency", type=float, default=0.0, help="seconds slept per request")
     p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a random fault")
     p.add_argument("--fault-seed", type=int, default=None, help="seed of the random faults")
-    p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND",
-                   help="scheduled fault, e.g. 3=500 or comment/list:2=504html (repeatable)")
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="[PATH:]N=KIND",
+        help="scheduled fault, e.g. 3=500 or comment/list:2=504html (repeatable)",
+    )
     p.add_argument("--quota", type=int, default=1000, help="daily quota (0: unlimited)")
     p.add_argument("--burst-limit", type=int, default=None, help="requests per --burst-window before a 429")
     p.add_argument("--burst-window", type=float, default=1.0, help="seconds of the burst limit's window")
@@ -2003,37 +2189,65 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--client-key", default="test-key", help="the client key the token endpoint accepts")
     p.add_argument("--client-secret", default="test-secret", help="the client secret the token endpoint accepts")
     p.add_argument("--token-lifetime", type=float, default=7200, help="seconds an access token lives")
-    p.add_argument("--comment-cursor", choices=("returned", "max_count"), default="returned",
-                   help="the comment cursor returned: past the comments served, or cursor + max_count")
-    p.add_argument("--no-comment-cap", action="store_true", help="serve more than the first 1000 comments of a video (the API's cap)")
-    p.add_argument("--empty-page-has-more", action="store_true",
-                   help="an empty page still says has_more (a paging loop without progress)")
+    p.add_argument(
+        "--comment-cursor",
+        choices=("returned", "max_count"),
+        default="returned",
+        help="the comment cursor returned: past the comments served, or cursor + max_count",
+    )
+    p.add_argument(
+        "--no-comment-cap",
+        action="store_true",
+        help="serve more than the first 1000 comments of a video (the API's cap)",
+    )
+    p.add_argument(
+        "--empty-page-has-more",
+        action="store_true",
+        help="an empty page still says has_more (a paging loop without progress)",
+    )
     p.add_argument("--missing-fields", type=float, default=0.0, help="rate of optional fields dropped from each record")
-    p.add_argument("--expected-domains", metavar="PATH",
-                   help="write the domains of the promoted videos' first 2 pages here")
+    p.add_argument(
+        "--expected-domains", metavar="PATH", help="write the domains of the promoted videos' first 2 pages here"
+    )
     args = p.parse_args(argv)
 
-    videos, comments = make_dataset(args.videos, args.comments_per_video, args.promoted_ratio,
-                                    args.seed, args.start_time)
+    videos, comments = make_dataset(
+        args.videos, args.comments_per_video, args.promoted_ratio, args.seed, args.start_time
+    )
     if args.expected_domains:
         with open(args.expected_domains, "w", encoding="utf-8") as fh:
             fh.writelines(d + "\n" for d in sorted(expected_domains(videos, comments)))
     fake = FakeTikTok(
-        videos, comments,
-        host=args.host, port=args.port, latency=args.latency,
-        fault_rate=args.fault_rate, fault_seed=args.fault_seed, faults=_parse_faults(args.fault),
+        videos,
+        comments,
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed,
+        faults=_parse_faults(args.fault),
         retry_after=args.retry_after,
-        daily_quota=args.quota or None, burst_limit=args.burst_limit, burst_window=args.burst_window,
-        client_key=args.client_key, client_secret=args.client_secret, token_lifetime=args.token_lifetime,
-        comment_cursor=args.comment_cursor, comment_cap=not args.no_comment_cap,
-        empty_page_has_more=args.empty_page_has_more, missing_fields=args.missing_fields,
+        daily_quota=args.quota or None,
+        burst_limit=args.burst_limit,
+        burst_window=args.burst_window,
+        client_key=args.client_key,
+        client_secret=args.client_secret,
+        token_lifetime=args.token_lifetime,
+        comment_cursor=args.comment_cursor,
+        comment_cap=not args.no_comment_cap,
+        empty_page_has_more=args.empty_page_has_more,
+        missing_fields=args.missing_fields,
     )
     try:
         fake.start()
     except OSError as exc:
         p.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
-    print(f"fake TikTok API listening on {fake.base_url} (client key {args.client_key!r}, secret "
-          f"{args.client_secret!r}; {args.videos} videos); Ctrl-C stops it", file=sys.stderr, flush=True)
+    print(
+        f"fake TikTok API listening on {fake.base_url} (client key {args.client_key!r}, secret "
+        f"{args.client_secret!r}; {args.videos} videos); Ctrl-C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     return serve_until_signalled(fake, fake.stats)
 
 

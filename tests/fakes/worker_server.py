@@ -29,7 +29,7 @@ import binascii
 import collections
 import re
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 try:
     from . import tiktok_server as tt
@@ -57,8 +57,10 @@ def to_worker_video(v: dict, include_promoted: bool = True) -> dict:
     }
     tag = v.get("video_tag")
     if isinstance(tag, dict):
-        out["video_tag"] = {"type": tag.get("type", tag.get("video_tag_type")),
-                            "number": tag.get("number", tag.get("video_tag_number"))}
+        out["video_tag"] = {
+            "type": tag.get("type", tag.get("video_tag_type")),
+            "number": tag.get("number", tag.get("video_tag_number")),
+        }
     if v.get("region_code"):
         out["region_code"] = v["region_code"]
     if include_promoted:
@@ -127,8 +129,11 @@ class FakeWorker(tt.FakeService):
 
     def stats(self) -> dict:
         with self.lock:
-            return {"requests": len(self.requests), "faults": len(self.fault_log),
-                    "by_status": dict(collections.Counter(str(s) for _p, _b, s in self.requests))}
+            return {
+                "requests": len(self.requests),
+                "faults": len(self.fault_log),
+                "by_status": dict(collections.Counter(str(s) for _p, _b, s in self.requests)),
+            }
 
     def _path_key(self, path: str) -> str:
         return COMMENTS_PATH if _COMMENTS_RE.match(path) else path
@@ -199,7 +204,7 @@ class FakeWorker(tt.FakeService):
             raise _WorkerError(400, "invalid cursor") from None
         if req.fault == "empty_page":
             return {"videos": [], "next_cursor": _encode_cursor(offset)}
-        page = self.videos[offset:offset + limit]
+        page = self.videos[offset : offset + limit]
         nxt = offset + len(page)
         return {"videos": page, "next_cursor": _encode_cursor(nxt) if nxt < len(self.videos) else None}
 
@@ -215,7 +220,7 @@ class FakeWorker(tt.FakeService):
         if req.fault == "empty_page":
             return {"comments": [], "next_cursor": cursor}
         items = self._by_video.get(video_id, [])
-        page = items[cursor:cursor + limit]
+        page = items[cursor : cursor + limit]
         nxt = cursor + len(page)
 
         def served():
@@ -239,45 +244,64 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser(
         description="Fake worker service (the worker source contract, README 'The worker contract'),\n"
-                    "on real HTTP (stdlib only). Prints 'READY http://HOST:PORT' on stdout once it\n"
-                    "listens, serves until SIGTERM/SIGINT (Ctrl-C), then prints its request counts\n"
-                    "as JSON on stderr.",
+        "on real HTTP (stdlib only). Prints 'READY http://HOST:PORT' on stdout once it\n"
+        "listens, serves until SIGTERM/SIGINT (Ctrl-C), then prints its request counts\n"
+        "as JSON on stderr.",
         epilog="Try harvester against it:\n"
-               "  python tests/fakes/worker_server.py --port 8766\n"
-               "  # in another shell, from the repository:\n"
-               "  HARVESTER_DATABASE_URL=sqlite:///$PWD/worker.db HARVESTER_SOURCE=worker \\\n"
-               "  WORKER_WEBHOOK_URL=http://127.0.0.1:8766 WORKER_API_KEY=worker-key harvester run",
-        formatter_class=Help)
+        "  python tests/fakes/worker_server.py --port 8766\n"
+        "  # in another shell, from the repository:\n"
+        "  HARVESTER_DATABASE_URL=sqlite:///$PWD/worker.db HARVESTER_SOURCE=worker \\\n"
+        "  WORKER_WEBHOOK_URL=http://127.0.0.1:8766 WORKER_API_KEY=worker-key harvester run",
+        formatter_class=Help,
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=int, default=0,
-                   help="port to listen on; 0 picks a free port at random (the URL is printed at start)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="port to listen on; 0 picks a free port at random (the URL is printed at start)",
+    )
     p.add_argument("--videos", type=int, default=200, help="number of generated videos")
     p.add_argument("--comments-per-video", type=int, default=150, help="comments of each video")
     p.add_argument("--promoted-ratio", type=float, default=0.5, help="share of the videos that are promoted")
     p.add_argument("--seed", type=int, default=0, help="dataset seed")
-    p.add_argument("--start-time", type=int, default=None,
-                   help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; "
-                        "None: 00:00 UTC today")
+    p.add_argument(
+        "--start-time",
+        type=int,
+        default=None,
+        help="Unix time the dataset is 'now' for; videos are posted in the 4 days before it; None: 00:00 UTC today",
+    )
     p.add_argument("--api-key", default="worker-key", help="the bearer key it accepts (WORKER_API_KEY)")
     p.add_argument("--latency", type=float, default=0.0, help="seconds slept per request")
     p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered with a random fault")
     p.add_argument("--fault-seed", type=int, default=None, help="seed of the random faults")
-    p.add_argument("--fault", action="append", default=[], metavar="[PATH:]N=KIND",
-                   help="scheduled fault, e.g. 3=500 (repeatable)")
+    p.add_argument(
+        "--fault", action="append", default=[], metavar="[PATH:]N=KIND", help="scheduled fault, e.g. 3=500 (repeatable)"
+    )
     args = p.parse_args(argv)
-    videos, comments = tt.make_dataset(args.videos, args.comments_per_video, args.promoted_ratio, args.seed,
-                                       args.start_time)
+    videos, comments = tt.make_dataset(
+        args.videos, args.comments_per_video, args.promoted_ratio, args.seed, args.start_time
+    )
     fake = FakeWorker(
-        videos, comments, api_key=args.api_key, host=args.host, port=args.port,
-        latency=args.latency, fault_rate=args.fault_rate, fault_seed=args.fault_seed,
+        videos,
+        comments,
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed,
         faults=tt._parse_faults(args.fault),
     )
     try:
         fake.start()
     except OSError as exc:
         p.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
-    print(f"fake worker listening on {fake.base_url} (api key {args.api_key!r}; {args.videos} videos); "
-          "Ctrl-C stops it", file=sys.stderr, flush=True)
+    print(
+        f"fake worker listening on {fake.base_url} (api key {args.api_key!r}; {args.videos} videos); Ctrl-C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     return tt.serve_until_signalled(fake, fake.stats)
 
 

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from harvester_cli import settings as settings_mod
-from harvester_cli.runtime import runner, slots as slots_mod
+from harvester_cli.runtime import runner
+from harvester_cli.runtime import slots as slots_mod
 from harvester_cli.store import engine
 from harvester_cli.store.base import Store
 
@@ -21,8 +22,9 @@ def main() -> int:
     settings = settings_mod.load(os.environ)
     store = Store.open(settings.database_url)
     engine.create_schema(store.engine)
-    backend = slots_mod.backend_for(settings, store.engine, engine.sqlite_path(settings.database_url),
-                                    engine.default_state_dir())
+    backend = slots_mod.backend_for(
+        settings, store.engine, engine.sqlite_path(settings.database_url), engine.default_state_dir()
+    )
 
     def work(rc):
         if ready:

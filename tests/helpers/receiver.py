@@ -46,8 +46,13 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
-                hit = Hit(self.command, parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()},
-                          body, {k.lower(): v for k, v in self.headers.items()})
+                hit = Hit(
+                    self.command,
+                    parts.path,
+                    {k: v[-1] for k, v in parse_qs(parts.query).items()},
+                    body,
+                    {k.lower(): v for k, v in self.headers.items()},
+                )
                 with receiver._lock:
                     receiver.attempts += 1
                     receiver.requests.append(hit)
@@ -85,7 +90,7 @@ class Receiver:
         with self._lock:
             return [h for h in self.requests if h.path.startswith(prefix)]
 
-    def __enter__(self) -> "Receiver":
+    def __enter__(self) -> Receiver:
         self.thread.start()
         return self
 

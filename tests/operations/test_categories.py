@@ -54,12 +54,27 @@ def test_a_few_hundred_entries_in_every_category_and_each_listed_once():
     assert len(table.exact) + len(table.suffixes) == len(rows)
 
 
-@pytest.mark.parametrize("domain,category", [
-    ("linktr.ee", "link_in_bio"), ("amzn.to", "shortener"), ("bit.ly", "shortener"), ("amazon.com", "marketplace"),
-    ("glowlab.myshopify.com", "store_platform"), ("cozyknits.myshopify.com", "store_platform"),
-    ("myshopify.com", "store_platform"), ("mercadolivre.com.br", "marketplace"), ("shopee.co.id", "marketplace"),
-    ("instagram.com", "social"), ("paypal.me", "payment"), ("apkpure.com", "app_store"),
-    ("sephora.com", None), ("example.com", None), ("com", None), ("", None)])
+@pytest.mark.parametrize(
+    "domain,category",
+    [
+        ("linktr.ee", "link_in_bio"),
+        ("amzn.to", "shortener"),
+        ("bit.ly", "shortener"),
+        ("amazon.com", "marketplace"),
+        ("glowlab.myshopify.com", "store_platform"),
+        ("cozyknits.myshopify.com", "store_platform"),
+        ("myshopify.com", "store_platform"),
+        ("mercadolivre.com.br", "marketplace"),
+        ("shopee.co.id", "marketplace"),
+        ("instagram.com", "social"),
+        ("paypal.me", "payment"),
+        ("apkpure.com", "app_store"),
+        ("sephora.com", None),
+        ("example.com", None),
+        ("com", None),
+        ("", None),
+    ],
+)
 def test_category_of(domain, category):
     assert category_of(domain) == category
 
@@ -68,9 +83,14 @@ def test_the_file_is_package_data():
     assert '"harvester_cli" = ["data/*.csv"]' in (ROOT / "pyproject.toml").read_text()
 
 
-@pytest.mark.parametrize("text,message", [
-    ("amazon.com,shop\n", "csv:1:"), ("domain,category\n# x\nbit.ly\n", "csv:3:"),
-    ("bit.ly,shortener\nBIT.LY,shortener\n", "listed twice")])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("amazon.com,shop\n", "csv:1:"),
+        ("domain,category\n# x\nbit.ly\n", "csv:3:"),
+        ("bit.ly,shortener\nBIT.LY,shortener\n", "listed twice"),
+    ],
+)
 def test_a_bad_line_is_named(text, message):
     with pytest.raises(ValueError, match=message):
         parse(text)

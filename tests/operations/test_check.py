@@ -41,10 +41,13 @@ def closed_port() -> int:
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     """A valid files-source setup on a SQLite store that does not exist yet; tests change it."""
-    values = {"HARVESTER_DATABASE_URL": f"sqlite:///{tmp_path / 'harvester.db'}",
-              "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
-              "HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(SAMPLE),
-              "HARVESTER_HTTP_TIMEOUT_SECONDS": "2"}
+    values = {
+        "HARVESTER_DATABASE_URL": f"sqlite:///{tmp_path / 'harvester.db'}",
+        "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
+        "HARVESTER_SOURCE": "files",
+        "HARVESTER_FILES_DIR": str(SAMPLE),
+        "HARVESTER_HTTP_TIMEOUT_SECONDS": "2",
+    }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return monkeypatch
@@ -81,12 +84,19 @@ def tables_of(url: str) -> set[str]:
 
 # -- all is well ------------------------------------------------------------------------------------
 
+
 def test_all_is_well_exits_0_with_a_table(env, check, tmp_path):
     init_store(os.environ["HARVESTER_DATABASE_URL"])
     code, checks, _ = check()
     assert code == 0, checks
-    assert statuses(checks) == {"settings": "ok", "store": "ok", "lock directory": "ok", "source files": "ok",
-                                "webhook HARVESTER_ALERT_WEBHOOK_URL": "ok", "ping URLs": "ok"}
+    assert statuses(checks) == {
+        "settings": "ok",
+        "store": "ok",
+        "lock directory": "ok",
+        "source files": "ok",
+        "webhook HARVESTER_ALERT_WEBHOOK_URL": "ok",
+        "ping URLs": "ok",
+    }
     assert f"schema {schema.head()}, current" in checks["store"]["detail"]
     assert "videos.jsonl: the first 5 lines parse" in checks["source files"]["detail"]
     assert not (tmp_path / "locks").exists()  # the lock directory is checked, not created
@@ -116,10 +126,10 @@ def test_check_records_no_run_and_creates_no_table(check, db_url, env):
 
 # -- settings ---------------------------------------------------------------------------------------
 
+
 def test_every_invalid_setting_is_reported_with_its_origin(check, env, tmp_path):
     env_file = tmp_path / "harvester.env"
-    env_file.write_text("MAX_CONCURRENT_HEALTH_JOBS=0\nHARVESTER_HARVEST_ORDER=random\n"
-                        "HARVESTER_DISCOVERY_DAYS=5\n")
+    env_file.write_text("MAX_CONCURRENT_HEALTH_JOBS=0\nHARVESTER_HARVEST_ORDER=random\nHARVESTER_DISCOVERY_DAYS=5\n")
     env.setenv("HARVESTER_ENV_FILE", str(env_file))
     env.setenv("HARVESTER_DISCOVERY_DAYS", "seven")  # the environment wins over the file, and is bad
     env.setenv("HARVESTER_PING_URL", "ftp://pings.example/s3cr3t-ping-path")
@@ -184,6 +194,7 @@ def test_the_database_url_option_is_checked_like_the_environment(check, tmp_path
 
 # -- store ------------------------------------------------------------------------------------------
 
+
 def test_a_missing_sqlite_store_is_not_created(check, tmp_path):
     code, checks, _ = check()
     assert code == 0  # a warning: `harvester init` (or the first job) creates it
@@ -220,8 +231,10 @@ def test_a_first_release_store_is_behind(check, db_url, env):
     env.setenv("HARVESTER_DATABASE_URL", db_url)
     code, checks, _ = check()
     assert code == 0 and checks["store"]["status"] == "warn"
-    assert f"run harvester init to upgrade (store at 0001 (first release, no version recorded), this version " \
-           f"needs {schema.head()})" in checks["store"]["detail"]
+    assert (
+        f"run harvester init to upgrade (store at 0001 (first release, no version recorded), this version "
+        f"needs {schema.head()})" in checks["store"]["detail"]
+    )
     assert tables_of(db_url) == before and schema.VERSION_TABLE not in before
 
 
@@ -260,6 +273,7 @@ def test_an_unreachable_database_fails(check, env):
 
 
 # -- lock directory ---------------------------------------------------------------------------------
+
 
 def test_lock_dir_that_exists_with_mode_700_is_ok(check, tmp_path):
     (tmp_path / "locks").mkdir(mode=0o700)
@@ -311,6 +325,7 @@ def test_postgres_lock_backend_needs_postgresql(check, env):
 
 
 # -- sources ----------------------------------------------------------------------------------------
+
 
 def test_tiktok_token_request_only_and_no_quota(check, env, tmp_path):
     with FakeTikTok() as fake:
@@ -394,8 +409,9 @@ def test_files_source_failures(check, env, tmp_path):
     assert "comments.jsonl not found" in checks["source files"]["detail"]
 
     lines = (SAMPLE / "comments.jsonl").read_text().splitlines()
-    (data / "comments.jsonl").write_text("\n".join([lines[0], '{"id": 1, "text": "no video"}', "{cut off"]
-                                                   + lines[1:4]) + "\n")
+    (data / "comments.jsonl").write_text(
+        "\n".join([lines[0], '{"id": 1, "text": "no video"}', "{cut off"] + lines[1:4]) + "\n"
+    )
     code, checks, _ = check()
     assert code == 0 and checks["source files"]["status"] == "warn"
     assert "comments.jsonl: 3 of the first 5 lines parse (line 2: missing video_id" in checks["source files"]["detail"]
@@ -407,6 +423,7 @@ def test_files_source_failures(check, env, tmp_path):
 
 
 # -- webhooks and pings -----------------------------------------------------------------------------
+
 
 def test_webhook_reachable_without_posting(check, env):
     with Receiver() as receiver:
@@ -440,8 +457,10 @@ def test_send_test_posts_a_marked_test_message(check, env):
 
 def test_send_test_needs_a_webhook_and_the_network(check, env):
     code, checks, _ = check("--send-test")
-    assert code == 2 and "--send-test needs HARVESTER_ALERT_WEBHOOK_URL" in \
-        checks["webhook HARVESTER_ALERT_WEBHOOK_URL"]["detail"]
+    assert (
+        code == 2
+        and "--send-test needs HARVESTER_ALERT_WEBHOOK_URL" in checks["webhook HARVESTER_ALERT_WEBHOOK_URL"]["detail"]
+    )
     from harvester_cli.app import app
 
     result = CliRunner().invoke(app, ["check", "--offline", "--send-test"])
@@ -495,8 +514,10 @@ def test_offline_makes_no_request(check, env):
         code, checks, result = check("--offline")
         assert code == 0, checks
         assert fake.count() == 0 and receiver.requests == []
-        assert all("--offline" in checks[n]["detail"] for n in
-                   ("source tiktok", "webhook HARVESTER_ALERT_WEBHOOK_URL", "ping HARVESTER_PING_URL"))
+        assert all(
+            "--offline" in checks[n]["detail"]
+            for n in ("source tiktok", "webhook HARVESTER_ALERT_WEBHOOK_URL", "ping HARVESTER_PING_URL")
+        )
         assert "sEcReT" not in result.stdout and PING_UUID not in result.stdout
 
 
@@ -543,16 +564,23 @@ def test_table_shows_server_text_literally(env):
 
 # -- make smoke -------------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_smoke_passes(tmp_path):
     """The CI smoke recipe, with this interpreter's environment (the venv is not rebuilt)."""
-    environ = {k: v for k, v in os.environ.items()
-               if not k.startswith(("HARVESTER_", "TIKTOK_", "WORKER_", "MAX_CONCURRENT_"))}
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "TIKTOK_", "WORKER_", "MAX_CONCURRENT_"))
+    }
     environ["TMPDIR"] = str(tmp_path)
     bin_dir = Path(sys.executable).parent
-    result = subprocess.run(["make", "--no-print-directory", "--assume-old=.venv/.installed", "smoke",
-                             f"BIN={bin_dir}"], cwd=ROOT, env=environ, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "--assume-old=.venv/.installed", "smoke", f"BIN={bin_dir}"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "smoke: ok" in result.stdout
     assert list(tmp_path.iterdir()) == []  # the temporary store is gone

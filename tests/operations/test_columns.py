@@ -45,29 +45,78 @@ def _fits(out: str, width: int = 80) -> None:
 @pytest.fixture
 def long_store(cli, store, tmp_path, monkeypatch):
     now = utcnow().replace(microsecond=0)
-    comment = ("a long comment that goes on and on about where to buy things cheaply, with many words, "
-               "enough to wrap on any terminal")
-    plant(store, [Mention(7900000000000000001 + i, VIDEO, d, d, now - dt.timedelta(hours=i + 1),
-                          text=f"{comment} {d}") for i, d in enumerate(DOMAINS)])
-    run = runs.start(store, job_type="harvesting", status="running", host="a-long-host-name.example.internal",
-                     pid=123456, slot=1, token="t", lock_ref=None, params={}, deadline_at=None)
+    comment = (
+        "a long comment that goes on and on about where to buy things cheaply, with many words, "
+        "enough to wrap on any terminal"
+    )
+    plant(
+        store,
+        [
+            Mention(7900000000000000001 + i, VIDEO, d, d, now - dt.timedelta(hours=i + 1), text=f"{comment} {d}")
+            for i, d in enumerate(DOMAINS)
+        ],
+    )
+    run = runs.start(
+        store,
+        job_type="harvesting",
+        status="running",
+        host="a-long-host-name.example.internal",
+        pid=123456,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
     for i in range(6):
-        runs.start(store, job_type="harvesting", status="failed", host="h", pid=1, slot=None, token=None,
-                   lock_ref=None, params={}, deadline_at=None,
-                   error=f"TikTokError: the server answered 503 Service Unavailable for video {VIDEO} "
-                         f"after 3 tries, giving up on this page (attempt {i})")
-    dlq_store.add(store, job_type="harvesting", item_key=ITEM, payload={"video_id": ITEM},
-                  error="TikTokError: the server answered 503 Service Unavailable after three attempts, "
-                        "the item is parked here until someone retries it", error_type="TikTokError", run_id=run)
-    logs.write(store, "harvest.page", f"video {VIDEO}: page 3 fetched, 50 comments, cursor "
-                                      f"{ITEM}, {LONG_DOMAIN} mentioned", run_id=run, job_type="harvesting")
+        runs.start(
+            store,
+            job_type="harvesting",
+            status="failed",
+            host="h",
+            pid=1,
+            slot=None,
+            token=None,
+            lock_ref=None,
+            params={},
+            deadline_at=None,
+            error=f"TikTokError: the server answered 503 Service Unavailable for video {VIDEO} "
+            f"after 3 tries, giving up on this page (attempt {i})",
+        )
+    dlq_store.add(
+        store,
+        job_type="harvesting",
+        item_key=ITEM,
+        payload={"video_id": ITEM},
+        error="TikTokError: the server answered 503 Service Unavailable after three attempts, "
+        "the item is parked here until someone retries it",
+        error_type="TikTokError",
+        run_id=run,
+    )
+    logs.write(
+        store,
+        "harvest.page",
+        f"video {VIDEO}: page 3 fetched, 50 comments, cursor {ITEM}, {LONG_DOMAIN} mentioned",
+        run_id=run,
+        job_type="harvesting",
+    )
     lock_dir = tmp_path / "a-rather-deep" / "directory-structure" / "for-the-lock-files-of-harvester" / "locks"
     monkeypatch.setenv("HARVESTER_LOCK_DIR", str(lock_dir))
     return {"run": run, "lock_dir": str(lock_dir)}
 
 
-COMMANDS = [("domains",), ("domains", "--video", str(VIDEO)), ("jobs",), ("config", "list"), ("dlq", "list"),
-            ("logs",), ("links",), ("budget",), ("health",), ("kill-switch", "status")]
+COMMANDS = [
+    ("domains",),
+    ("domains", "--video", str(VIDEO)),
+    ("jobs",),
+    ("config", "list"),
+    ("dlq", "list"),
+    ("logs",),
+    ("links",),
+    ("budget",),
+    ("health",),
+    ("kill-switch", "status"),
+]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])

@@ -48,7 +48,7 @@ def test_every_line_is_valid_cron():
     assert len(jobs) >= 5
     for fields, command in jobs:
         assert len(fields) == 5
-        for field, (low, high) in zip(fields, RANGES):
+        for field, (low, high) in zip(fields, RANGES, strict=True):
             assert valid_field(field, low, high), (field, command)
         assert command.startswith("harvester "), command
 
@@ -105,14 +105,22 @@ def minimal_env(tmp_path, db_url, **extra):
     """The README's minimal env file (files source on the sample instead of tiktok), and the
     environment cron gives a job: HOME, LOGNAME, SHELL and the crontab's own variables."""
     env_file = tmp_path / "harvester.env"
-    lines = [f"HARVESTER_DATABASE_URL={db_url}", "HARVESTER_SOURCE=files",
-             f"HARVESTER_FILES_DIR={ROOT / 'examples' / 'sample'}"]
+    lines = [
+        f"HARVESTER_DATABASE_URL={db_url}",
+        "HARVESTER_SOURCE=files",
+        f"HARVESTER_FILES_DIR={ROOT / 'examples' / 'sample'}",
+    ]
     env_file.write_text("\n".join(lines + [f"{k}={v}" for k, v in extra.items()]) + "\n")
     env_file.chmod(0o600)
     variables, _ = entries()
-    env = {"HOME": str(tmp_path), "LOGNAME": os.environ.get("LOGNAME", "cron"), "SHELL": variables["SHELL"],
-           "PATH": str(Path(sys.executable).parent) + os.pathsep + variables["PATH"],
-           "HARVESTER_ENV_FILE": str(env_file), "PYTHONPATH": str(ROOT)}
+    env = {
+        "HOME": str(tmp_path),
+        "LOGNAME": os.environ.get("LOGNAME", "cron"),
+        "SHELL": variables["SHELL"],
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + variables["PATH"],
+        "HARVESTER_ENV_FILE": str(env_file),
+        "PYTHONPATH": str(ROOT),
+    }
     return env
 
 
@@ -120,11 +128,12 @@ def run_line(command, env, log):
     """One crontab line as cron runs it; returns (exit code, what it added to the log)."""
     before = log.read_text() if log.exists() else ""
     line = command.replace("/var/log/harvester.log", str(log)).replace(TEXTFILE_DIR, str(log.parent))
-    result = subprocess.run([variables_shell(), "-c", line], env=env, capture_output=True, text=True,
-                            timeout=120, cwd=env["HOME"])
+    result = subprocess.run(
+        [variables_shell(), "-c", line], env=env, capture_output=True, text=True, timeout=120, cwd=env["HOME"]
+    )
     after = log.read_text() if log.exists() else ""
     assert result.stdout == result.stderr == "", line  # everything goes to the log
-    return result.returncode, after[len(before):]
+    return result.returncode, after[len(before) :]
 
 
 def variables_shell():
@@ -184,11 +193,17 @@ def test_health_line_with_a_webhook_prints_one_timestamped_line_per_alert(tmp_pa
         assert run_line(health, env, log) == (0, "")  # all is well: nothing
         assert hook.messages == []
         cli = [str(Path(sys.executable).parent / "harvester")]
-        subprocess.run(cli + ["kill-switch", "on", "--reason", "maintenance", "--by", "ops"], env=env,
-                       check=True, capture_output=True, cwd=tmp_path)
+        subprocess.run(
+            cli + ["kill-switch", "on", "--reason", "maintenance", "--by", "ops"],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=tmp_path,
+        )
         code, output = run_line(health, env, log)
-        alerts = json.loads(subprocess.run(cli + ["--json", "health"], env=env, capture_output=True, text=True,
-                                           cwd=tmp_path).stdout)["alerts"]
+        alerts = json.loads(
+            subprocess.run(cli + ["--json", "health"], env=env, capture_output=True, text=True, cwd=tmp_path).stdout
+        )["alerts"]
         assert code == 1 and [a["name"] for a in alerts] == ["kill_switch_active"]
         lines = output.splitlines()
         assert len(lines) == len(alerts), output  # was the whole 16-line table, on stdout
@@ -204,8 +219,13 @@ def test_help_crontab_lines_match_crontab_example():
     shipped = {" ".join(fields) + "  " + command.split(">>")[0].strip() for fields, command in jobs}
     said = {}
     for sub in ("discover", "harvest", "extract", "health", "digest", "cleanup", "dlq retry", "run"):
-        out = subprocess.run([str(Path(sys.executable).parent / "harvester"), *sub.split(), "--help"],
-                             capture_output=True, text=True, env=dict(os.environ, COLUMNS="200"), timeout=60)
+        out = subprocess.run(
+            [str(Path(sys.executable).parent / "harvester"), *sub.split(), "--help"],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, COLUMNS="200"),
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr
         match = re.search(r"Crontab: (\S+ \S+ \S+ \S+ \S+)\s+(harvester [^(\n]*?)\s*(?:\(|$)", out.stdout, re.M)
         if match:

@@ -32,8 +32,9 @@ def clock(monkeypatch):
 
 
 def m(domain, written, harvested, *, video=0, seen=None, extracted=None, text=None) -> Mention:
-    return Mention(next(_ids), V[video], domain, written, seen or harvested - dt.timedelta(hours=3), harvested,
-                   extracted, text)
+    return Mention(
+        next(_ids), V[video], domain, written, seen or harvested - dt.timedelta(hours=3), harvested, extracted, text
+    )
 
 
 def h(hours: float, base=DAY_START) -> dt.datetime:
@@ -42,23 +43,33 @@ def h(hours: float, base=DAY_START) -> dt.datetime:
 
 @pytest.fixture
 def planted(cli, store, clock):
-    plant(store, [
-        # found in the window: new
-        m("fresh-find.com", "fresh-find.com/p/1", h(5), video=1),
-        m("fresh-find.com", "https://www.fresh-find.com/p/1?utm_source=tt", h(7), video=2),
-        # written a week ago, harvested in the window: counts in the window it was harvested in
-        m("old-shop.com", "old-shop.com", h(-24 * 12), video=3),  # first found long ago: not new
-        *[m("old-shop.com", "OLD-SHOP.COM", h(1 + i), video=i % 4, seen=h(-24 * 7)) for i in range(6)],
-        m("old-shop.com", "old-shop.com", h(-10), video=5),  # the day before: 1
-        # the links: the tagged Amazon link three times in three videos
-        *[m("amazon.com", f"https://www.amazon.com/dp/B0X?tag=maya-20&utm_medium=social&fbclid={i}", h(2 + i),
-            video=i) for i in range(3)],
-        m("amazon.com", "amazon.com", h(-30), video=6),  # first found before the window
-        # found after the window's end (today): in tomorrow's digest
-        m("late-find.com", "late-find.com", h(2, DAY_END), video=7),
-        # found the day before
-        m("yesterdays.com", "yesterdays.com", h(-5), video=8),
-    ])
+    plant(
+        store,
+        [
+            # found in the window: new
+            m("fresh-find.com", "fresh-find.com/p/1", h(5), video=1),
+            m("fresh-find.com", "https://www.fresh-find.com/p/1?utm_source=tt", h(7), video=2),
+            # written a week ago, harvested in the window: counts in the window it was harvested in
+            m("old-shop.com", "old-shop.com", h(-24 * 12), video=3),  # first found long ago: not new
+            *[m("old-shop.com", "OLD-SHOP.COM", h(1 + i), video=i % 4, seen=h(-24 * 7)) for i in range(6)],
+            m("old-shop.com", "old-shop.com", h(-10), video=5),  # the day before: 1
+            # the links: the tagged Amazon link three times in three videos
+            *[
+                m(
+                    "amazon.com",
+                    f"https://www.amazon.com/dp/B0X?tag=maya-20&utm_medium=social&fbclid={i}",
+                    h(2 + i),
+                    video=i,
+                )
+                for i in range(3)
+            ],
+            m("amazon.com", "amazon.com", h(-30), video=6),  # first found before the window
+            # found after the window's end (today): in tomorrow's digest
+            m("late-find.com", "late-find.com", h(2, DAY_END), video=7),
+            # found the day before
+            m("yesterdays.com", "yesterdays.com", h(-5), video=8),
+        ],
+    )
 
 
 def digest(cli, *args, env=None):
@@ -86,8 +97,12 @@ def test_digest_reports_what_was_found_in_the_window(cli, planted):
     assert (fresh["mentions"], fresh["videos"], fresh["first_extracted_at"]) == (2, 2, "2026-12-02T05:00:00Z")
     rising = {d["domain"]: d for d in data["rising"]}
     assert list(rising) == ["old-shop.com"]  # 6 against 1 the day before; amazon.com has 3 (< 5)
-    assert {k: rising["old-shop.com"][k] for k in ("mentions", "previous", "growth", "videos")} == \
-        {"mentions": 6, "previous": 1, "growth": 6.0, "videos": 4}
+    assert {k: rising["old-shop.com"][k] for k in ("mentions", "previous", "growth", "videos")} == {
+        "mentions": 6,
+        "previous": 1,
+        "growth": 6.0,
+        "videos": 4,
+    }
     links = [(i["link"], i["mentions"], i["videos"]) for i in data["links"]]
     assert links == [("old-shop.com", 6, 4), ("amazon.com/dp/B0X?tag=maya-20", 3, 3), ("fresh-find.com/p/1", 2, 2)]
     assert data["links"][1]["category"] == "marketplace"
@@ -174,8 +189,11 @@ def test_posts_anyway_once_the_grace_is_over(cli, store, planted, clock):
 
 def test_a_failed_post_exits_1_and_the_next_run_posts(cli, planted):
     with Receiver() as hook:
-        env = {"HARVESTER_DIGEST_WEBHOOK_URL": hook.url, "HARVESTER_RETRY_ATTEMPTS": "2",
-               "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.01"}
+        env = {
+            "HARVESTER_DIGEST_WEBHOOK_URL": hook.url,
+            "HARVESTER_RETRY_ATTEMPTS": "2",
+            "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.01",
+        }
         hook.fail_with = 503
         failed = cli("digest", "--notify", env=env)
         assert failed.exit_code == 1
@@ -189,9 +207,13 @@ def test_a_failed_post_exits_1_and_the_next_run_posts(cli, planted):
 def test_the_post_goes_through_the_redaction_layer(cli, store, clock):
     with Receiver() as hook:
         url = f"{hook.base_url}/services/T0SECRET/B0SECRET/xoxSeCrEt42"
-        plant(store, [m("leaky.example.com", f"https://leaky.example.com/services/T0SECRET/B0SECRET/xoxSeCrEt42",
-                        h(3)),
-                      m("shop.example.org", "https://shop.example.org/p?access_token=TokenValue12345&id=3", h(4))])
+        plant(
+            store,
+            [
+                m("leaky.example.com", "https://leaky.example.com/services/T0SECRET/B0SECRET/xoxSeCrEt42", h(3)),
+                m("shop.example.org", "https://shop.example.org/p?access_token=TokenValue12345&id=3", h(4)),
+            ],
+        )
         result = cli("digest", "--notify", "--min-mentions", "1", env={"HARVESTER_DIGEST_WEBHOOK_URL": url})
         assert result.exit_code == 0, result.stderr
         assert len(hook.messages) == 1
@@ -225,8 +247,7 @@ def test_the_digest_url_is_a_secret_from_the_environment_only(cli):
     assert "********" in line and "environment" in line and "abcdefgh" not in shown.stdout
 
 
-@pytest.mark.parametrize("args", [("--since", "0d"), ("--since", "tomorrow"), ("--top", "0"),
-                                  ("--min-mentions", "x")])
+@pytest.mark.parametrize("args", [("--since", "0d"), ("--since", "tomorrow"), ("--top", "0"), ("--min-mentions", "x")])
 def test_bad_arguments_exit_2(cli, args):
     result = cli("digest", *args)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

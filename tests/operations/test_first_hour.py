@@ -88,11 +88,11 @@ def test_env_example_lists_every_setting_in_sync_with_settings():
 
     text = ENV_EXAMPLE.read_text(encoding="utf-8")
     assert text == render_env_example(), (
-        "examples/harvester.env.example is out of date: python tests/operations/test_first_hour.py "
-        "--write-env-example")
+        "examples/harvester.env.example is out of date: python tests/operations/test_first_hour.py --write-env-example"
+    )
     given = re.findall(r"^#([A-Z][A-Z0-9_]*)=(.*)$", text, re.M)
     assert [name for name, _ in given] == [s.env for s in SETTINGS]
-    assert all(value == (s.default or "") for (_, value), s in zip(given, SETTINGS))
+    assert all(value == (s.default or "") for (_, value), s in zip(given, SETTINGS, strict=True))
     # nothing is set: every line is a comment or blank
     assert all(not line or line.startswith("#") for line in text.splitlines())
 
@@ -115,8 +115,8 @@ def test_env_example_installed_as_is_is_valid(tmp_path, monkeypatch):
 
 def test_readme_install_uses_the_example_and_sets_path():
     text = README.read_text(encoding="utf-8")
-    install = text[text.index("## Install for production"):]
-    install = install[:install.index("\n## ", 5)]
+    install = text[text.index("## Install for production") :]
+    install = install[: install.index("\n## ", 5)]
     assert "install -m 600 examples/harvester.env.example /etc/harvester/harvester.env" in install
     assert "/opt/harvester/.venv/bin" in install and "PATH" in install
     # the minimal env file the README gives loads (with the paths made local)
@@ -204,10 +204,17 @@ def test_store_without_schema_names_what_was_used(db_url):
 
 
 def test_fake_servers_help_shows_the_defaults():
-    for script, texts in (("tiktok_server.py", ("(default: test-key)", "(default: test-secret)")),
-                          ("worker_server.py", ("(default: worker-key)",))):
-        out = subprocess.run([sys.executable, str(ROOT / "tests" / "fakes" / script), "--help"],
-                             capture_output=True, text=True, timeout=60, env=dict(os.environ, COLUMNS="100"))
+    for script, texts in (
+        ("tiktok_server.py", ("(default: test-key)", "(default: test-secret)")),
+        ("worker_server.py", ("(default: worker-key)",)),
+    ):
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "fakes" / script), "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=dict(os.environ, COLUMNS="100"),
+        )
         assert out.returncode == 0, out.stderr
         help_text = " ".join(out.stdout.split())
         assert "(default: 0)" in help_text and "0 picks a free port at random" in help_text, script
@@ -221,7 +228,7 @@ def _readme_section(title: str) -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index(title)
     ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i != -1]
-    return text[start:min(ends) if ends else None]
+    return text[start : min(ends) if ends else None]
 
 
 def _free_port() -> int:
@@ -234,24 +241,44 @@ def test_readme_fake_tiktok_commands_work(tmp_path):
     """The README's two commands: the fake in one shell, `harvester run` against it in another."""
     section = _readme_section("### Try it against the fake TikTok API")
     block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-    commands = [line.split("  #")[0].strip() for line in block.replace("\\\n", " ").splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
+    commands = [
+        line.split("  #")[0].strip()
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert len(commands) == 2, commands
     serve, run = commands
     assert serve.startswith("python tests/fakes/tiktok_server.py --port 8765")
-    for part in ("TIKTOK_API_BASE_URL=http://127.0.0.1:8765", "TIKTOK_CLIENT_KEY=test-key",
-                 "TIKTOK_CLIENT_SECRET=test-secret", "HARVESTER_SOURCE=tiktok", "harvester run"):
+    for part in (
+        "TIKTOK_API_BASE_URL=http://127.0.0.1:8765",
+        "TIKTOK_CLIENT_KEY=test-key",
+        "TIKTOK_CLIENT_SECRET=test-secret",
+        "HARVESTER_SOURCE=tiktok",
+        "harvester run",
+    ):
         assert part in run, part
     port = str(_free_port())  # 8765 may be taken on a shared machine
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "TIKTOK_", "WORKER_"))}
     env.update(PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}", HOME=str(tmp_path), NO_COLOR="1")
-    fake = subprocess.Popen(["/bin/sh", "-c", "exec " + serve.replace("8765", port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fake = subprocess.Popen(
+        ["/bin/sh", "-c", "exec " + serve.replace("8765", port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         ready = fake.stdout.readline().strip()
         assert ready == f"READY http://127.0.0.1:{port}", (ready, fake.stderr.read() if fake.poll() else "")
-        result = subprocess.run(["/bin/sh", "-c", run.replace("8765", port)], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["/bin/sh", "-c", run.replace("8765", port)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         fake.send_signal(signal.SIGTERM)
         fake.wait(timeout=10)
@@ -279,12 +306,12 @@ def test_rebase_moves_the_newest_date_to_yesterday_and_keeps_the_rest(tmp_path):
     assert shift % 86400 == 0
     assert {name: (SAMPLE / name).read_bytes() for name in rebase.FILES} == before  # the sample is untouched
     newest = rebase.newest(tmp_path / "copy")
-    assert dt.datetime.fromtimestamp(newest, dt.timezone.utc).date() == dt.date(2031, 3, 14)
+    assert dt.datetime.fromtimestamp(newest, dt.UTC).date() == dt.date(2031, 3, 14)
     for name in rebase.FILES:
         old = (SAMPLE / name).read_text(encoding="utf-8").splitlines()
         new = (tmp_path / "copy" / name).read_text(encoding="utf-8").splitlines()
         assert len(old) == len(new)
-        for a, b in zip(old, new):
+        for a, b in zip(old, new, strict=True):
             try:
                 record = json.loads(a)
             except ValueError:
@@ -319,7 +346,10 @@ def test_make_demo_is_short_shows_recent_data_and_says_how_to_explore(demo_tree,
     lines = result.stdout.splitlines()
     assert len(lines) <= 40, result.stdout  # was ~400: the run lines scrolled away
     assert [line.split(":")[0] for line in lines if re.match(r"^\w+ run \d+:", line)] == [
-        "discovery run 1", "harvesting run 2", "extraction run 3"]
+        "discovery run 1",
+        "harvesting run 2",
+        "extraction run 3",
+    ]
     assert "domains since 7d (10)" in result.stdout  # the sample's dates were moved to the last days
     explore = [line.strip() for line in lines[-6:]]
     for command in ("domains", "links", "jobs", "budget"):
@@ -331,14 +361,24 @@ def test_make_demo_is_short_shows_recent_data_and_says_how_to_explore(demo_tree,
     env.pop("HARVESTER_ENV_FILE")
     for command in ("domains", "links", "jobs", "budget"):
         line = f"HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db harvester --json {command}"
-        shown = subprocess.run(["/bin/sh", "-c", line], cwd=demo_tree, env=env, capture_output=True, text=True,
-                               timeout=60)
+        shown = subprocess.run(
+            ["/bin/sh", "-c", line], cwd=demo_tree, env=env, capture_output=True, text=True, timeout=60
+        )
         assert shown.returncode == 0, (command, shown.stderr)
         if command == "domains":
             assert len(json.loads(shown.stdout)) == len((SAMPLE / "expected_domains.txt").read_text().split())
-    recent = subprocess.run(["/bin/sh", "-c", "HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db "
-                             "harvester domains --since 7d --format json"], cwd=demo_tree, env=env,
-                            capture_output=True, text=True, timeout=60)
+    recent = subprocess.run(
+        [
+            "/bin/sh",
+            "-c",
+            "HARVESTER_DATABASE_URL=sqlite:///$(pwd)/demo/harvester.db harvester domains --since 7d --format json",
+        ],
+        cwd=demo_tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert recent.returncode == 0 and len(json.loads(recent.stdout)) >= 50
     reset = subprocess.run(make + ["demo-reset"], cwd=demo_tree, env=env, capture_output=True, text=True, timeout=60)
     assert reset.returncode == 0 and not (demo_tree / "demo").exists()
@@ -346,8 +386,13 @@ def test_make_demo_is_short_shows_recent_data_and_says_how_to_explore(demo_tree,
 
 def test_readme_says_where_the_demo_store_is_and_its_settings():
     quick = _readme_section("## Quick start")
-    for text in ("demo/harvester.db", "HARVESTER_SOURCE=files", "HARVESTER_FILES_DIR", "make demo-reset",
-                 "examples/sample/rebase.py"):
+    for text in (
+        "demo/harvester.db",
+        "HARVESTER_SOURCE=files",
+        "HARVESTER_FILES_DIR",
+        "make demo-reset",
+        "examples/sample/rebase.py",
+    ):
         assert text in quick, text
 
 
@@ -370,9 +415,23 @@ def test_make_test_summarises_skips_in_one_line(tmp_path):
     assert "-ra" not in addopts.split() and "-rfE" in addopts.split()
     env = {k: v for k, v in os.environ.items() if k != "HARVESTER_TEST_DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/operations/test_health.py", "-k", "test_no_recent_success"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/operations/test_health.py",
+            "-k",
+            "test_no_recent_success",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "SKIPPED [" not in result.stdout
     assert "4 skipped: PostgreSQL tests need HARVESTER_TEST_DATABASE_URL" in result.stdout, result.stdout[-3000:]

@@ -16,13 +16,25 @@ def record(store, job_type, status, minutes_ago, duration=1.0):
 
     from harvester_cli.store.tables import job_status
 
-    run_id = runs.start(store, job_type=job_type, status=status, host="h", pid=1, slot=1, token=None,
-                        lock_ref=None, params={}, deadline_at=None)
+    run_id = runs.start(
+        store,
+        job_type=job_type,
+        status=status,
+        host="h",
+        pid=1,
+        slot=1,
+        token=None,
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
     at = store.now() - dt.timedelta(minutes=minutes_ago)
     with store.tx() as conn:
-        conn.execute(update(job_status).where(job_status.c.id == run_id)
-                     .values(started_at=at, finished_at=at + dt.timedelta(seconds=duration),
-                             duration_seconds=duration))
+        conn.execute(
+            update(job_status)
+            .where(job_status.c.id == run_id)
+            .values(started_at=at, finished_at=at + dt.timedelta(seconds=duration), duration_seconds=duration)
+        )
     return run_id
 
 
@@ -59,9 +71,15 @@ def test_kill_switch_alert_fires_and_clears(cli, store):
     assert alerts(cli) == set()
 
 
-@pytest.mark.parametrize("job_type,minutes,alert", [
-    ("discovery", 31, True), ("discovery", 29, False), ("harvesting", 61, True), ("harvesting", 59, False),
-])
+@pytest.mark.parametrize(
+    "job_type,minutes,alert",
+    [
+        ("discovery", 31, True),
+        ("discovery", 29, False),
+        ("harvesting", 61, True),
+        ("harvesting", 59, False),
+    ],
+)
 def test_no_recent_success(cli, store, job_type, minutes, alert):
     healthy_store(store)
     from sqlalchemy import delete
@@ -88,8 +106,18 @@ def test_success_rate_below_70_percent(cli, store):
 
 def test_dead_letter_backlog_of_10(cli, store):
     healthy_store(store)
-    ids = [dlq_store.add(store, job_type="harvesting", item_key=str(i), payload={"video_id": str(i)}, error="e",
-                         error_type="E", run_id=None) for i in range(10)]
+    ids = [
+        dlq_store.add(
+            store,
+            job_type="harvesting",
+            item_key=str(i),
+            payload={"video_id": str(i)},
+            error="e",
+            error_type="E",
+            run_id=None,
+        )
+        for i in range(10)
+    ]
     assert "dead_letter_queue_backlog" in alerts(cli)
     cli("dlq", "discard", str(ids[0]))
     assert "dead_letter_queue_backlog" not in alerts(cli)
@@ -114,22 +142,48 @@ def test_stale_and_overdue_runs(cli, store):
     from harvester_cli.store.tables import job_status
 
     # a run on another host: alive by its heartbeat, but past its deadline
-    late = runs.start(store, job_type="harvesting", status="running", host="other-host", pid=1, slot=1, token="t",
-                      lock_ref=None, params={}, deadline_at=store.now() - dt.timedelta(minutes=1))
+    late = runs.start(
+        store,
+        job_type="harvesting",
+        status="running",
+        host="other-host",
+        pid=1,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=store.now() - dt.timedelta(minutes=1),
+    )
     names = alerts(cli)
     assert "runs_past_deadline" in names and "stale_running_runs" not in names
     # a run on another host whose heartbeat stopped, still inside its deadline: cannot be proven dead
-    stale = runs.start(store, job_type="discovery", status="running", host="other-host", pid=1, slot=1, token="t",
-                       lock_ref=None, params={}, deadline_at=store.now() + dt.timedelta(minutes=20))
+    stale = runs.start(
+        store,
+        job_type="discovery",
+        status="running",
+        host="other-host",
+        pid=1,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=store.now() + dt.timedelta(minutes=20),
+    )
     with store.tx() as conn:
-        conn.execute(update(job_status).where(job_status.c.id == stale)
-                     .values(heartbeat_at=store.now() - dt.timedelta(minutes=30)))
+        conn.execute(
+            update(job_status)
+            .where(job_status.c.id == stale)
+            .values(heartbeat_at=store.now() - dt.timedelta(minutes=30))
+        )
     names = alerts(cli)
     assert "stale_running_runs" in names
     # once the late run's heartbeat is old too, the reaper proves it dead and it stops alerting
     with store.tx() as conn:
-        conn.execute(update(job_status).where(job_status.c.id == late)
-                     .values(heartbeat_at=store.now() - dt.timedelta(minutes=30)))
+        conn.execute(
+            update(job_status)
+            .where(job_status.c.id == late)
+            .values(heartbeat_at=store.now() - dt.timedelta(minutes=30))
+        )
     names = alerts(cli)
     assert "runs_past_deadline" not in names
     assert runs.get(store, late)["status"] == "abandoned"
@@ -151,8 +205,10 @@ def alerts_with(cli, env):
 
 def test_thresholds_are_system_config_keys(cli, store):
     healthy_store(store)
-    ids = [dlq_store.add(store, job_type="harvesting", item_key=str(i), payload={}, error="e", error_type="E",
-                         run_id=None) for i in range(3)]
+    ids = [
+        dlq_store.add(store, job_type="harvesting", item_key=str(i), payload={}, error="e", error_type="E", run_id=None)
+        for i in range(3)
+    ]
     assert "dead_letter_queue_backlog" not in alerts(cli)
     assert cli("config", "set", "harvester_alert_dlq_pending", "3").exit_code == 0
     assert "dead_letter_queue_backlog" in alerts(cli)

@@ -31,8 +31,10 @@ def test_second_on_keeps_the_first_activation_and_logs_the_repeat(cli, store):
     status = json.loads(cli("--json", "kill-switch", "status").stdout)
     assert {k: status[k] for k in first} == first
     assert [(h["event"], h["requested_by"], h["reason"]) for h in status["history"]][:3] == [
-        ("repeat", "bob", "me too"), ("repeat", status["history"][1]["requested_by"], None),
-        ("on", "alice", "TikTok ban risk")]
+        ("repeat", "bob", "me too"),
+        ("repeat", status["history"][1]["requested_by"], None),
+        ("on", "alice", "TikTok ban risk"),
+    ]
     assert [e["event"] for e in _events(store)] == ["kill_switch.repeat", "kill_switch.repeat", "kill_switch.on"]
     assert "bob" in _events(store)[0]["message"]
 
@@ -79,15 +81,42 @@ def busy_store(cli, store):
     env = {"HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(SAMPLE)}
     result = cli("run", env=env)
     assert result.exit_code == 0, result.stderr
-    runs.start(store, job_type="harvesting", status="running", host="h", pid=1, slot=None, token=None,
-               lock_ref=None, params={}, deadline_at=None)
-    runs.start(store, job_type="discovery", status="skipped", host="h", pid=1, slot=None, token=None,
-               lock_ref=None, params={}, deadline_at=None)
-    item = dlq_store.add(store, job_type="harvesting", item_key="7386111312293610270",
-                         payload={"video_id": "7386111312293610270", "cursor": None}, error="",
-                         error_type=None, run_id=None)
-    dlq_store.add(store, job_type="extraction", item_key="1", payload={}, error="boom",
-                  error_type="StoreError", run_id=None)
+    runs.start(
+        store,
+        job_type="harvesting",
+        status="running",
+        host="h",
+        pid=1,
+        slot=None,
+        token=None,
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
+    runs.start(
+        store,
+        job_type="discovery",
+        status="skipped",
+        host="h",
+        pid=1,
+        slot=None,
+        token=None,
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
+    item = dlq_store.add(
+        store,
+        job_type="harvesting",
+        item_key="7386111312293610270",
+        payload={"video_id": "7386111312293610270", "cursor": None},
+        error="",
+        error_type=None,
+        run_id=None,
+    )
+    dlq_store.add(
+        store, job_type="extraction", item_key="1", payload={}, error="boom", error_type="StoreError", run_id=None
+    )
     logs.write(store, "test.event", "an event without details")
     cli("kill-switch", "on")
     cli("kill-switch", "on")
@@ -96,9 +125,17 @@ def busy_store(cli, store):
 
 
 READ_COMMANDS = [
-    ("health",), ("jobs",), ("logs",), ("logs", "--limit", "500"), ("dlq", "list"), ("kill-switch", "status"),
-    ("config", "list"), ("config", "get", "harvester_source"), ("config", "get", "harvester_max_pages"),
-    ("domains",), ("domains", "--format", "csv"),
+    ("health",),
+    ("jobs",),
+    ("logs",),
+    ("logs", "--limit", "500"),
+    ("dlq", "list"),
+    ("kill-switch", "status"),
+    ("config", "list"),
+    ("config", "get", "harvester_source"),
+    ("config", "get", "harvester_max_pages"),
+    ("domains",),
+    ("domains", "--format", "csv"),
 ]
 
 
@@ -111,8 +148,11 @@ def test_no_read_command_prints_a_literal_none(cli, busy_store, args):
 
 
 def test_no_literal_none_in_item_views(cli, busy_store):
-    for args in (("dlq", "show", str(busy_store["dlq_item"])), ("domains", "--video", busy_store["video"]),
-                 ("dlq", "list", "--status", "pending")):
+    for args in (
+        ("dlq", "show", str(busy_store["dlq_item"])),
+        ("domains", "--video", busy_store["video"]),
+        ("dlq", "list", "--status", "pending"),
+    ):
         out = cli(*args).stdout
         assert out.strip() and not re.search(r"\bNone\b", out), (args, out)
 
@@ -136,10 +176,15 @@ def test_config_get_shows_value_and_origin(cli):
 
 
 def test_dlq_show_pretty_prints_the_payload(cli, store):
-    item = dlq_store.add(store, job_type="harvesting", item_key="7386111312293610270",
-                         payload={"video_id": "7386111312293610270", "max_pages": 2,
-                                  "note": "[red]x[/red]\x1b[2J\nsecond line"},
-                         error="HTTP 500", error_type="TransientSourceError", run_id=None)
+    item = dlq_store.add(
+        store,
+        job_type="harvesting",
+        item_key="7386111312293610270",
+        payload={"video_id": "7386111312293610270", "max_pages": 2, "note": "[red]x[/red]\x1b[2J\nsecond line"},
+        error="HTTP 500",
+        error_type="TransientSourceError",
+        run_id=None,
+    )
     out = cli("dlq", "show", str(item)).stdout
     lines = out.splitlines()
     assert '  "video_id": "7386111312293610270"' in lines
@@ -151,10 +196,12 @@ def test_dlq_show_pretty_prints_the_payload(cli, store):
 
 @pytest.mark.parametrize("close", ["discard", "resolve"])
 def test_dlq_discard_of_a_closed_item_exits_2_and_changes_nothing(cli, store, close):
-    closed = dlq_store.add(store, job_type="harvesting", item_key="1", payload={}, error="e",
-                           error_type="E", run_id=None)
-    still_open = dlq_store.add(store, job_type="harvesting", item_key="2", payload={}, error="e",
-                               error_type="E", run_id=None)
+    closed = dlq_store.add(
+        store, job_type="harvesting", item_key="1", payload={}, error="e", error_type="E", run_id=None
+    )
+    still_open = dlq_store.add(
+        store, job_type="harvesting", item_key="2", payload={}, error="e", error_type="E", run_id=None
+    )
     if close == "discard":
         assert cli("dlq", "discard", str(closed)).exit_code == 0
     else:

@@ -21,34 +21,46 @@ SAMPLE = ROOT / "examples" / "sample"
 V1, V2, V3 = 7800000000000000101, 7800000000000000102, 7800000000000000103
 
 
-@pytest.mark.parametrize("written,domain,link", [
-    ("https://www.amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net", "amazon.com",
-     "amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net"),
-    ("https://www.walmart.com/ip/123456?utm_source=tiktok.com", "walmart.com", "walmart.com/ip/123456"),
-    ("HTTP://WWW.Amazon.COM/dp/X1?utm_medium=social&tag=a-20&fbclid=abc&gclid=1&si=xyz&UTM_Campaign=c",
-     "amazon.com", "amazon.com/dp/X1?tag=a-20"),
-    ("WALMART.COM", "walmart.com", "walmart.com"),
-    ("www.temu.com", "temu.com", "temu.com"),
-    ("https://xn--mller-kva.de/p/serum-30ml-123", "müller.de", "müller.de/p/serum-30ml-123"),
-    ("https://xn--caf-noir-d1a.fr/", "café-noir.fr", "café-noir.fr"),
-    ("sociolla[.]com", "sociolla.com", "sociolla.com"),
-    ("liverpool(dot)com(dot)mx", "liverpool.com.mx", "liverpool.com.mx"),
-    ("magazineluiza dot com dot br", "magazineluiza.com.br", "magazineluiza.com.br"),
-    ("douglas . de", "douglas.de", "douglas.de"),
-    ("hxxps://shein[.]com/p/1", "shein.com", "shein.com/p/1"),
-    ("https://m.tokopedia.com/rizky/blender?src=rizkystore.net", "tokopedia.com",
-     "m.tokopedia.com/rizky/blender?src=rizkystore.net"),
-    ("s.click.aliexpress.com/e/_DkXyZ12", "aliexpress.com", "s.click.aliexpress.com/e/_DkXyZ12"),
-    ("ZARA.COM/es", "zara.com", "zara.com/es"),  # the path keeps its case
-    ("bit.ly/3BtsMom", "bit.ly", "bit.ly/3BtsMom"),
-    ("https://dev-keeb.github.io/firmware/v2.3.1/", "dev-keeb.github.io", "dev-keeb.github.io/firmware/v2.3.1"),
-    ("https://shop.example.com:8443/a/?utm_source=x#reviews", "example.com", "shop.example.com/a"),
-    ("https://www.example.com/?si=abc", "example.com", "example.com"),
-    ("https://open.example.com/t?igshid=1&id=7&ttclid=2", "example.com", "open.example.com/t?id=7"),
-    ("Amazon.De", "amazon.de", "amazon.de"),
-    ("ｅｘａｍｐｌｅ。ｃｏｍ", "example.com", "example.com"),  # NFKC, the IDNA dot-like
-    ("something odd", "example.com", "example.com"),  # a host that is not the domain: the domain
-])
+@pytest.mark.parametrize(
+    "written,domain,link",
+    [
+        (
+            "https://www.amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net",
+            "amazon.com",
+            "amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net",
+        ),
+        ("https://www.walmart.com/ip/123456?utm_source=tiktok.com", "walmart.com", "walmart.com/ip/123456"),
+        (
+            "HTTP://WWW.Amazon.COM/dp/X1?utm_medium=social&tag=a-20&fbclid=abc&gclid=1&si=xyz&UTM_Campaign=c",
+            "amazon.com",
+            "amazon.com/dp/X1?tag=a-20",
+        ),
+        ("WALMART.COM", "walmart.com", "walmart.com"),
+        ("www.temu.com", "temu.com", "temu.com"),
+        ("https://xn--mller-kva.de/p/serum-30ml-123", "müller.de", "müller.de/p/serum-30ml-123"),
+        ("https://xn--caf-noir-d1a.fr/", "café-noir.fr", "café-noir.fr"),
+        ("sociolla[.]com", "sociolla.com", "sociolla.com"),
+        ("liverpool(dot)com(dot)mx", "liverpool.com.mx", "liverpool.com.mx"),
+        ("magazineluiza dot com dot br", "magazineluiza.com.br", "magazineluiza.com.br"),
+        ("douglas . de", "douglas.de", "douglas.de"),
+        ("hxxps://shein[.]com/p/1", "shein.com", "shein.com/p/1"),
+        (
+            "https://m.tokopedia.com/rizky/blender?src=rizkystore.net",
+            "tokopedia.com",
+            "m.tokopedia.com/rizky/blender?src=rizkystore.net",
+        ),
+        ("s.click.aliexpress.com/e/_DkXyZ12", "aliexpress.com", "s.click.aliexpress.com/e/_DkXyZ12"),
+        ("ZARA.COM/es", "zara.com", "zara.com/es"),  # the path keeps its case
+        ("bit.ly/3BtsMom", "bit.ly", "bit.ly/3BtsMom"),
+        ("https://dev-keeb.github.io/firmware/v2.3.1/", "dev-keeb.github.io", "dev-keeb.github.io/firmware/v2.3.1"),
+        ("https://shop.example.com:8443/a/?utm_source=x#reviews", "example.com", "shop.example.com/a"),
+        ("https://www.example.com/?si=abc", "example.com", "example.com"),
+        ("https://open.example.com/t?igshid=1&id=7&ttclid=2", "example.com", "open.example.com/t?id=7"),
+        ("Amazon.De", "amazon.de", "amazon.de"),
+        ("ｅｘａｍｐｌｅ。ｃｏｍ", "example.com", "example.com"),  # NFKC, the IDNA dot-like
+        ("something odd", "example.com", "example.com"),  # a host that is not the domain: the domain
+    ],
+)
 def test_normalise_link(written, domain, link):
     assert normalise_link(written, domain) == link
 
@@ -64,9 +76,15 @@ def test_sample_amazon_links_keep_their_affiliate_tag(cli, sample):
     links = {i["link"]: i for i in items}
     assert set(links) == {"amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net", "amazon.com/shop/budgetmama"}
     tagged = links["amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net"]
-    assert tagged == {"link": "amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net", "domain": "amazon.com",
-                      "category": "marketplace", "mentions": 1, "videos": 1,
-                      "first_seen": "2026-11-20T19:50:00Z", "last_seen": "2026-11-20T19:50:00Z"}
+    assert tagged == {
+        "link": "amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&ref=glowdeals.net",
+        "domain": "amazon.com",
+        "category": "marketplace",
+        "mentions": 1,
+        "videos": 1,
+        "first_seen": "2026-11-20T19:50:00Z",
+        "last_seen": "2026-11-20T19:50:00Z",
+    }
 
 
 def test_sample_walmart_link_without_utm_source(cli, sample):
@@ -81,13 +99,14 @@ def test_sample_every_mention_has_one_link(cli, sample, store):
     items = json.loads(cli("--json", "links").stdout)
     with store.read() as conn:
         mentions = conn.execute(select(func.count()).select_from(domain_mentions)).scalar()
-        pending = conn.execute(select(func.count()).select_from(domain_mentions)
-                               .where(domain_mentions.c.link.is_(None))).scalar()
+        pending = conn.execute(
+            select(func.count()).select_from(domain_mentions).where(domain_mentions.c.link.is_(None))
+        ).scalar()
     assert pending == 0 and sum(i["mentions"] for i in items) == mentions
-    assert {"linktr.ee/glowwithmaya?src=instagram.com", "müller.de/p/serum-30ml-123", "café-noir.fr"} \
-        <= {i["link"] for i in items}
-    assert all(set(i) == {"link", "domain", "category", "mentions", "videos", "first_seen", "last_seen"}
-               for i in items)
+    assert {"linktr.ee/glowwithmaya?src=instagram.com", "müller.de/p/serum-30ml-123", "café-noir.fr"} <= {
+        i["link"] for i in items
+    }
+    assert all(set(i) == {"link", "domain", "category", "mentions", "videos", "first_seen", "last_seen"} for i in items)
 
 
 def hours_ago(n: float) -> dt.datetime:
@@ -161,7 +180,9 @@ def test_untrusted_text_is_shown_as_written_never_interpreted(cli, planted):
 
 
 def test_a_credential_in_a_link_is_redacted(cli, store):
-    add_comments(store, [(7900000000000000010, V1, "https://glow-shop.com/login?access_token=SeCrEtVaLuE123", hours_ago(1))])
+    add_comments(
+        store, [(7900000000000000010, V1, "https://glow-shop.com/login?access_token=SeCrEtVaLuE123", hours_ago(1))]
+    )
     assert cli("extract").exit_code == 0
     for args in (["--json", "links"], ["links"], ["links", "--format", "csv"]):
         out = cli(*args).stdout
@@ -174,15 +195,24 @@ def test_links_are_filled_in_for_mentions_that_have_none(cli, planted, store):
     items = json.loads(cli("links", "--format", "json").stdout)
     assert items[0]["link"] == "glow-shop.com/p/serum?aff=maya" and items[0]["mentions"] == 4
     with store.read() as conn:
-        assert conn.execute(select(func.count()).select_from(domain_mentions)
-                            .where(domain_mentions.c.link.is_(None))).scalar() == 0
+        assert (
+            conn.execute(
+                select(func.count()).select_from(domain_mentions).where(domain_mentions.c.link.is_(None))
+            ).scalar()
+            == 0
+        )
 
 
 def test_normalise_in_batches(cli, store):
     from harvester_cli.services import links as links_service
 
-    add_comments(store, [(7900000000000000100 + i, V1, f"x https://www.glow-shop.com/p/{i}?utm_source=a", hours_ago(1))
-                         for i in range(23)])
+    add_comments(
+        store,
+        [
+            (7900000000000000100 + i, V1, f"x https://www.glow-shop.com/p/{i}?utm_source=a", hours_ago(1))
+            for i in range(23)
+        ],
+    )
     assert cli("extract").exit_code == 0  # extract leaves the links to the reports
     assert links_service.normalise(store, batch=5) == 23
     assert links_service.normalise(store, batch=5) == 0
@@ -190,8 +220,18 @@ def test_normalise_in_batches(cli, store):
     assert sorted(i["link"] for i in items) == sorted(f"glow-shop.com/p/{i}" for i in range(23))
 
 
-@pytest.mark.parametrize("args", [("--domain", "not a domain"), ("--domain", "localhost"), ("--format", "xml"),
-                                  ("--since", "soon"), ("--video", "x1"), ("--top", "0"), ("--category", "x")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--domain", "not a domain"),
+        ("--domain", "localhost"),
+        ("--format", "xml"),
+        ("--since", "soon"),
+        ("--video", "x1"),
+        ("--top", "0"),
+        ("--category", "x"),
+    ],
+)
 def test_bad_arguments_exit_2(cli, args):
     result = cli("links", *args)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

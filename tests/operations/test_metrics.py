@@ -26,15 +26,30 @@ T0 = dt.datetime(2024, 3, 10, 12, 0, 0)
 
 
 def epoch(value: dt.datetime) -> float:
-    return value.replace(tzinfo=dt.timezone.utc).timestamp()
+    return value.replace(tzinfo=dt.UTC).timestamp()
 
 
 def record(store, job_type, status, started, duration=None, ok=0, failed=0, host="h", heartbeat=None):
     """A run row as the runner leaves it, at a known time."""
-    run_id = runs.start(store, job_type=job_type, status="running", host=host, pid=1, slot=1, token="t",
-                        lock_ref=None, params={}, deadline_at=None)
-    values = {"status": status, "started_at": started, "items_ok": ok, "items_failed": failed,
-              "heartbeat_at": heartbeat or started}
+    run_id = runs.start(
+        store,
+        job_type=job_type,
+        status="running",
+        host=host,
+        pid=1,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
+    values = {
+        "status": status,
+        "started_at": started,
+        "items_ok": ok,
+        "items_failed": failed,
+        "heartbeat_at": heartbeat or started,
+    }
     if status != "running":
         values.update(finished_at=started + dt.timedelta(seconds=duration or 0), duration_seconds=duration)
     with store.tx() as conn:
@@ -73,7 +88,7 @@ def planted(store):
     record(store, "extraction", "succeeded", T0 + dt.timedelta(minutes=5), duration=7.25, ok=50)
     record(store, "extraction", "abandoned", T0 + dt.timedelta(minutes=9))
     # harvesting: never succeeded; one run in progress on another host, its heartbeat fresh
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     record(store, "harvesting", "running", now - dt.timedelta(seconds=30), ok=2, host="elsewhere", heartbeat=now)
 
     # queues: 3 videos queued, 1 done (with 4 comments waiting for extraction)
@@ -83,8 +98,15 @@ def planted(store):
     add_comments(store, [(100 + n, 20, f"comment {n}", T0) for n in range(4)])
     # the dead-letter queue: 2 pending, 1 discarded
     for key in ("a", "b", "c"):
-        dlq_store.add(store, job_type="harvesting", item_key=key, payload={"video_id": 1}, error="boom",
-                      error_type="Boom", run_id=None)
+        dlq_store.add(
+            store,
+            job_type="harvesting",
+            item_key=key,
+            payload={"video_id": 1},
+            error="boom",
+            error_type="Boom",
+            run_id=None,
+        )
     [discarded] = [i["id"] for i in dlq_store.list_items(store) if i["item_key"] == "c"]
     dlq_store.set_status(store, [discarded], "discarded", from_statuses=("pending",))
     # today's API requests: 7 discovery, 5 harvesting, 2 other
@@ -92,16 +114,30 @@ def planted(store):
     usage.reserve_up_to(store, "tiktok", 1000, 5, "harvesting")
     usage.reserve_up_to(store, "tiktok", 1000, 2)
     # mentions: 3 comments mention shop.com, 1 mentions blog.net (one comment mentions both)
-    plant(store, [Mention(200, 30, "shop.com", "shop.com", T0), Mention(201, 30, "shop.com", "shop.com", T0),
-                  Mention(202, 31, "shop.com", "SHOP.com", T0), Mention(202, 31, "blog.net", "blog.net", T0)])
+    plant(
+        store,
+        [
+            Mention(200, 30, "shop.com", "shop.com", T0),
+            Mention(201, 30, "shop.com", "shop.com", T0),
+            Mention(202, 31, "shop.com", "SHOP.com", T0),
+            Mention(202, 31, "blog.net", "blog.net", T0),
+        ],
+    )
     # the discovery ledger (tiktok source, default query): yesterday settled, the day before partial
     queries = ledger_queries(settings_mod.load({"HARVESTER_SOURCE": "tiktok"}))
     today = store.now().date()
     with store.tx() as conn:
         for back, state in ((1, "settled"), (2, "partial")):
-            conn.execute(discovery_scans.insert().values(
-                fingerprint=queries[0].fingerprint, day=ledger.day_key(today - dt.timedelta(days=back)),
-                source="tiktok", state=state, created_at=T0, updated_at=T0))
+            conn.execute(
+                discovery_scans.insert().values(
+                    fingerprint=queries[0].fingerprint,
+                    day=ledger.day_key(today - dt.timedelta(days=back)),
+                    source="tiktok",
+                    state=state,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
     return store
 
 
@@ -111,21 +147,27 @@ def test_exposition_has_the_stores_numbers(cli, planted):
     found = samples(result.stdout)
 
     # per job type: last success (finished), last run (started, skipped included), last duration
-    assert value(found, "harvester_job_last_success_timestamp_seconds", job_type="discovery") == \
-        epoch(T0 + dt.timedelta(seconds=12.5))
-    assert value(found, "harvester_job_last_run_timestamp_seconds", job_type="discovery") == \
-        epoch(T0 + dt.timedelta(minutes=20))
+    assert value(found, "harvester_job_last_success_timestamp_seconds", job_type="discovery") == epoch(
+        T0 + dt.timedelta(seconds=12.5)
+    )
+    assert value(found, "harvester_job_last_run_timestamp_seconds", job_type="discovery") == epoch(
+        T0 + dt.timedelta(minutes=20)
+    )
     assert value(found, "harvester_job_last_duration_seconds", job_type="discovery") == 4.0  # not the skip's 0
     assert value(found, "harvester_job_last_duration_seconds", job_type="extraction") == 7.25
-    assert value(found, "harvester_job_last_success_timestamp_seconds", job_type="extraction") == \
-        epoch(T0 + dt.timedelta(minutes=5, seconds=7.25))
+    assert value(found, "harvester_job_last_success_timestamp_seconds", job_type="extraction") == epoch(
+        T0 + dt.timedelta(minutes=5, seconds=7.25)
+    )
     # never succeeded, never ran: no sample rather than a made-up time
     assert ("harvester_job_last_success_timestamp_seconds", frozenset({("job_type", "harvesting")})) not in found
     assert ("harvester_job_last_run_timestamp_seconds", frozenset({("job_type", "cleanup")})) not in found
 
     # runs by status: a counter, every status present, 0 included
-    runs_total = {(dict(labels)["job_type"], dict(labels)["status"]): v
-                  for (name, labels), v in found.items() if name == "harvester_job_runs_total"}
+    runs_total = {
+        (dict(labels)["job_type"], dict(labels)["status"]): v
+        for (name, labels), v in found.items()
+        if name == "harvester_job_runs_total"
+    }
     assert runs_total[("discovery", "succeeded")] == 1
     assert runs_total[("discovery", "failed")] == 1
     assert runs_total[("discovery", "skipped")] == 1
@@ -223,7 +265,7 @@ def test_missing_store_is_refused(db_url, monkeypatch, tmp_path):
 def test_textfile_is_written_atomically(cli, planted, tmp_path):
     target = tmp_path / "collector" / "harvester.prom"
     target.parent.mkdir()
-    target.write_text("# an older harvester.prom\nharvester_build_info{version=\"0\"} 1\n")
+    target.write_text('# an older harvester.prom\nharvester_build_info{version="0"} 1\n')
     before = os.stat(target).st_ino
     old_umask = os.umask(0o077)  # as under a hardened service: the file is still readable by node_exporter
     try:
@@ -307,5 +349,13 @@ def test_the_readme_documents_every_metric_and_its_rules_use_real_ones(cli, plan
     documented = {name for row in rows for name in re.findall(r"`(harvester_[a-z_]+)`", row)}
     assert exported == documented
     used = set(re.findall(r"\b(harvester_[a-z_]+)\b", rules))
-    assert {"harvester_job_last_success_timestamp_seconds", "harvester_job_runs_total",
-            "harvester_api_requests_today", "harvester_api_budget_requests"} <= used <= exported
+    assert (
+        {
+            "harvester_job_last_success_timestamp_seconds",
+            "harvester_job_runs_total",
+            "harvester_api_requests_today",
+            "harvester_api_budget_requests",
+        }
+        <= used
+        <= exported
+    )

@@ -63,15 +63,22 @@ def test_new_lists_the_domains_first_seen_in_the_window(cli, planted):
     items = report(cli, "--new", "--since", "7d")
     assert [i["domain"] for i in items] == ["fresh-deals.com", "tiny-new.shop"]  # by mentions
     fresh = items[0]
-    assert fresh == {"domain": "fresh-deals.com", "category": None, "mentions": 6, "videos": 2,
-                     "first_seen": iso(at(48)), "last_seen": iso(at(5))}
+    assert fresh == {
+        "domain": "fresh-deals.com",
+        "category": None,
+        "mentions": 6,
+        "videos": 2,
+        "first_seen": iso(at(48)),
+        "last_seen": iso(at(5)),
+    }
     # the default window is 7d; a day holds only what was first seen in it
     assert report(cli, "--new") == items
     assert [i["domain"] for i in report(cli, "--new", "--since", "1d")] == ["tiny-new.shop"]
     assert [i["domain"] for i in report(cli, "--new", "--since", "30d")][:2] == ["rise-shop.com", "steady.com"]
     assert report(cli, "--new", "--since", "7d", "--top", "1") == items[:1]
     assert report(cli, "--new", "--category", "shortener", "--since", "30d") == [
-        i for i in report(cli, "--new", "--since", "30d") if i["domain"] == "amzn.to"]
+        i for i in report(cli, "--new", "--since", "30d") if i["domain"] == "amzn.to"
+    ]
 
 
 def test_rising_compares_the_window_with_the_one_before(cli, planted):
@@ -79,10 +86,17 @@ def test_rising_compares_the_window_with_the_one_before(cli, planted):
     by_name = {i["domain"]: i for i in items}
     # fresh-deals: 6 against 0 (counted as 1) = 6x; amzn.to 6 against 0 = 6x; rise-shop: 10 against 2 = 5x
     assert [i["domain"] for i in items] == ["amzn.to", "fresh-deals.com", "rise-shop.com"]
-    assert {k: by_name["rise-shop.com"][k] for k in ("mentions", "previous", "growth", "videos")} == \
-        {"mentions": 10, "previous": 2, "growth": 5.0, "videos": 10}
-    assert (by_name["fresh-deals.com"]["mentions"], by_name["fresh-deals.com"]["previous"],
-            by_name["fresh-deals.com"]["growth"]) == (6, 0, 6.0)
+    assert {k: by_name["rise-shop.com"][k] for k in ("mentions", "previous", "growth", "videos")} == {
+        "mentions": 10,
+        "previous": 2,
+        "growth": 5.0,
+        "videos": 10,
+    }
+    assert (
+        by_name["fresh-deals.com"]["mentions"],
+        by_name["fresh-deals.com"]["previous"],
+        by_name["fresh-deals.com"]["growth"],
+    ) == (6, 0, 6.0)
     assert by_name["amzn.to"]["category"] == "shortener"
     assert by_name["amzn.to"]["first_seen"] == iso(at(20 * 24))
     # steady (6 and 6) and falling (3 against 8) are not rising; tiny-new has 2, under the minimum of 5
@@ -110,10 +124,19 @@ def test_a_short_window_on_an_empty_store(cli):
     assert report(cli, "--rising", "--since", "1h") == []
 
 
-@pytest.mark.parametrize("args", [
-    ("--new", "--rising"), ("--rising", "--video", "42"), ("--new", "--video", "42"), ("--min-mentions", "3"),
-    ("--rising", "--since", "0d"), ("--new", "--since", "0"), ("--rising", "--min-mentions", "0"),
-    ("--rising", "--since", "yesterday")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--new", "--rising"),
+        ("--rising", "--video", "42"),
+        ("--new", "--video", "42"),
+        ("--min-mentions", "3"),
+        ("--rising", "--since", "0d"),
+        ("--new", "--since", "0"),
+        ("--rising", "--min-mentions", "0"),
+        ("--rising", "--since", "yesterday"),
+    ],
+)
 def test_bad_combinations_exit_2(cli, args):
     result = cli("domains", *args)
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

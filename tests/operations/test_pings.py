@@ -32,8 +32,9 @@ def load(db_url, tmp_path, **env):
 
 
 def run(store, settings, slots, work, job_type="cleanup", secrets=None, **options):
-    return runner.run_job(store, settings, slots, job_type, {"test": True}, work, secrets=secrets,
-                          handle_signals=False, **options)
+    return runner.run_job(
+        store, settings, slots, job_type, {"test": True}, work, secrets=secrets, handle_signals=False, **options
+    )
 
 
 def ok_work(rc):
@@ -76,8 +77,13 @@ def test_the_rid_is_the_runs_token(store, slots, receiver, db_url, tmp_path):
     assert receiver.pings()[0].rid == str(uuid.UUID(hex=token))
 
 
-@pytest.mark.parametrize("error, path", [(errors.StoreError("disk full"), "/ping/x/fail"),
-                                         (errors.ConfigError("HARVESTER_SOURCE is not set"), "/ping/x/2")])
+@pytest.mark.parametrize(
+    "error, path",
+    [
+        (errors.StoreError("disk full"), "/ping/x/fail"),
+        (errors.ConfigError("HARVESTER_SOURCE is not set"), "/ping/x/2"),
+    ],
+)
 def test_a_failed_run_sends_fail_or_its_exit_code(store, slots, receiver, db_url, tmp_path, error, path):
     settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x")
 
@@ -139,12 +145,15 @@ def test_cancelled_by_the_kill_switch_mid_run_sends_3(store, slots, receiver, db
 
 
 def test_the_per_type_url_wins(store, slots, receiver, db_url, tmp_path):
-    settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/all",
-                    HARVESTER_PING_URL_CLEANUP=f"{receiver.base_url}/cleanup-check")
+    settings = load(
+        db_url,
+        tmp_path,
+        HARVESTER_PING_URL=f"{receiver.base_url}/all",
+        HARVESTER_PING_URL_CLEANUP=f"{receiver.base_url}/cleanup-check",
+    )
     run(store, settings, slots, ok_work, job_type="cleanup")
     run(store, settings, slots, ok_work, job_type="health", check_kill_switch=False)
-    assert [h.path for h in receiver.requests] == ["/cleanup-check/start", "/cleanup-check",
-                                                   "/all/start", "/all"]
+    assert [h.path for h in receiver.requests] == ["/cleanup-check/start", "/cleanup-check", "/all/start", "/all"]
 
 
 def test_no_url_no_ping(store, slots, receiver, db_url, tmp_path):
@@ -154,8 +163,9 @@ def test_no_url_no_ping(store, slots, receiver, db_url, tmp_path):
 
 def test_a_hanging_receiver_delays_the_run_by_the_timeout_at_most(store, slots, receiver, db_url, tmp_path):
     receiver.hang = 30
-    settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x",
-                    HARVESTER_PING_TIMEOUT_SECONDS="1")
+    settings = load(
+        db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x", HARVESTER_PING_TIMEOUT_SECONDS="1"
+    )
     began = time.monotonic()
     result = run(store, settings, slots, ok_work)
     took = time.monotonic() - began
@@ -168,8 +178,9 @@ def test_a_hanging_receiver_delays_the_run_by_the_timeout_at_most(store, slots, 
 def test_a_slow_start_ping_still_lets_the_end_follow_it(store, slots, receiver, db_url, tmp_path):
     """The start ping is in flight while the work runs; the finishing ping goes out after it."""
     receiver.hang = 0.3
-    settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x",
-                    HARVESTER_PING_TIMEOUT_SECONDS="3")
+    settings = load(
+        db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x", HARVESTER_PING_TIMEOUT_SECONDS="3"
+    )
     result = run(store, settings, slots, ok_work)
     assert [h.path for h in receiver.pings()] == ["/ping/x/start", "/ping/x"]
     assert ping_warnings(store, result.run_id) == []
@@ -215,8 +226,13 @@ def test_a_secret_in_the_log_lines_is_redacted(store, slots, receiver, db_url, t
     settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x")
 
     def work(rc):  # written around the run's own scrubbing, as a careless caller might
-        logs.write(rc.store, "test.leak", f"token request failed: client_secret={SECRET}",
-                   job_type=rc.job_type, run_id=rc.run_id)
+        logs.write(
+            rc.store,
+            "test.leak",
+            f"token request failed: client_secret={SECRET}",
+            job_type=rc.job_type,
+            run_id=rc.run_id,
+        )
         raise errors.StoreError(f"echoed {SECRET}")
 
     run(store, settings, slots, work, secrets=[SECRET])
@@ -235,8 +251,18 @@ def test_job_commands_ping_per_job_type(cli, receiver, monkeypatch):
     assert cli("-q", "cleanup").exit_code == 0
     cli("-q", "health")
     paths = [h.path for h in receiver.requests]
-    assert paths == ["/discovery/start", "/discovery", "/harvesting/start", "/harvesting",
-                     "/all/start", "/all", "/all/start", "/all", "/all/start", "/all"]
+    assert paths == [
+        "/discovery/start",
+        "/discovery",
+        "/harvesting/start",
+        "/harvesting",
+        "/all/start",
+        "/all",
+        "/all/start",
+        "/all",
+        "/all/start",
+        "/all",
+    ]
     assert len({h.rid for h in receiver.requests}) == 5
     # the kill switch: the command exits 3 and the monitor hears /3
     assert cli("kill-switch", "on", "--reason", "drill").exit_code == 0

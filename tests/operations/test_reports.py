@@ -78,13 +78,16 @@ def test_scan_plain_lines(cli):
 
 
 def test_scan_jsonl_keeps_ids_and_reports_bad_lines(cli):
-    lines = [json.dumps({"id": 7386111312293610270, "text": "www.temu.com 🔥"}), "not json",
-             json.dumps({"id": "b", "text": "bit.ly/x and amzn.to/y"}), json.dumps({"id": "c"})]
+    lines = [
+        json.dumps({"id": 7386111312293610270, "text": "www.temu.com 🔥"}),
+        "not json",
+        json.dumps({"id": "b", "text": "bit.ly/x and amzn.to/y"}),
+        json.dumps({"id": "c"}),
+    ]
     result = cli("scan", "--jsonl", input="\n".join(lines) + "\n")
     assert result.exit_code == 2
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert out == [{"id": 7386111312293610270, "domains": ["temu.com"]},
-                   {"id": "b", "domains": ["amzn.to", "bit.ly"]}]
+    assert out == [{"id": 7386111312293610270, "domains": ["temu.com"]}, {"id": "b", "domains": ["amzn.to", "bit.ly"]}]
     assert "stdin line 2" in result.stderr and "stdin line 4" in result.stderr
 
 

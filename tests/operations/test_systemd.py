@@ -26,6 +26,7 @@ HARDENING = {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "PrivateTmp": 
 
 # --------------------------------------------------------------------------- parsing
 
+
 def crontab():
     """crontab.example: its variables, and each job as (5 schedule fields, harvester argv)."""
     variables, jobs = {}, []
@@ -48,8 +49,9 @@ def crontab():
 
 
 def unit(path: Path) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",),
-                                       comment_prefixes=("#", ";"), empty_lines_in_values=False)
+    parser = configparser.ConfigParser(
+        strict=False, interpolation=None, delimiters=("=",), comment_prefixes=("#", ";"), empty_lines_in_values=False
+    )
     parser.optionxform = str  # systemd keys are case-sensitive
     parser.read_string(path.read_text(), source=str(path))
     return parser
@@ -68,6 +70,7 @@ def exec_argv(service) -> list[str]:
 
 
 # --------------------------------------------------------------------------- schedules
+
 
 def _cron_field(field: str, low: int, high: int) -> set[int]:
     values = set()
@@ -146,12 +149,21 @@ def calendar_times(spec: str) -> list[dt.datetime]:
     hours, minutes = _calendar_component(time[0], 0, 23), _calendar_component(time[1], 0, 59)
     assert len(time) == 2 or _calendar_component(time[2], 0, 59) == {0}, f"{spec}: cron fires at second 0"
     year, month, day = date.split("-")
-    years, months, days = (_calendar_component(year, 1970, 2200), _calendar_component(month, 1, 12),
-                           _calendar_component(day, 1, 31))
+    years, months, days = (
+        _calendar_component(year, 1970, 2200),
+        _calendar_component(month, 1, 12),
+        _calendar_component(day, 1, 31),
+    )
     times, at = [], START
     while at < START + WINDOW:
-        if (at.weekday() in weekdays and at.year in years and at.month in months and at.day in days
-                and at.hour in hours and at.minute in minutes):
+        if (
+            at.weekday() in weekdays
+            and at.year in years
+            and at.month in months
+            and at.day in days
+            and at.hour in hours
+            and at.minute in minutes
+        ):
             times.append(at)
         at += dt.timedelta(minutes=1)
     return times
@@ -160,8 +172,18 @@ def calendar_times(spec: str) -> list[dt.datetime]:
 def systemd_times(spec: str, count: int) -> list[dt.datetime]:
     """The first `count` elapses systemd itself computes from START (UTC)."""
     result = subprocess.run(
-        ["systemd-analyze", "calendar", f"--iterations={count}", f"--base-time={START - dt.timedelta(seconds=1)} UTC",
-         spec], capture_output=True, text=True, env=dict(os.environ, TZ="UTC"), timeout=60)
+        [
+            "systemd-analyze",
+            "calendar",
+            f"--iterations={count}",
+            f"--base-time={START - dt.timedelta(seconds=1)} UTC",
+            spec,
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TZ="UTC"),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     found = re.findall(r"(?:Next elapse|Iter\. #\d+): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", result.stdout)
     return [dt.datetime.fromisoformat(t) for t in found]
@@ -178,6 +200,7 @@ def test_the_schedule_parsers_agree_on_known_cases():
 
 # --------------------------------------------------------------------------- the tests
 
+
 def test_every_crontab_job_has_a_unit_pair_running_the_same_command():
     variables, jobs = crontab()
     bin_dir = variables["PATH"].split(":")[0]
@@ -193,7 +216,8 @@ def test_every_crontab_job_has_a_unit_pair_running_the_same_command():
     assert all(argv[0] == "harvester" for _, argv in jobs)
     assert cron_argvs == set(by_argv), (
         f"only in crontab.example: {sorted(cron_argvs - set(by_argv))}; "
-        f"only in examples/systemd: {sorted(set(by_argv) - cron_argvs)}")
+        f"only in examples/systemd: {sorted(set(by_argv) - cron_argvs)}"
+    )
     assert ("-q", "discover") in by_argv and any("metrics" in argv for argv in by_argv)
 
 
@@ -232,8 +256,10 @@ def test_services_are_hardened_oneshots_reading_the_documented_env_file():
         assert section.get("User"), stem
         # the same env file as the crontab's: read by harvester itself, as under cron
         env = shlex.split(section.get("Environment", ""))
-        assert f"HARVESTER_ENV_FILE={variables['HARVESTER_ENV_FILE']}" in env \
-            or section.get("EnvironmentFile", "").lstrip("-") == variables["HARVESTER_ENV_FILE"], stem
+        assert (
+            f"HARVESTER_ENV_FILE={variables['HARVESTER_ENV_FILE']}" in env
+            or section.get("EnvironmentFile", "").lstrip("-") == variables["HARVESTER_ENV_FILE"]
+        ), stem
         for key, value in HARDENING.items():
             assert section.get(key) == value, (stem, key)
         assert section.get("ProtectHome") in ("yes", "read-only", "tmpfs"), stem
@@ -267,7 +293,8 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path):
         copy = tmp_path / path.name
         copy.write_text(path.read_text().replace(real, str(stand_in)))
         copies.append(str(copy))
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *copies], capture_output=True, text=True,
-                            timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *copies], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     ours = [line for line in (result.stdout + result.stderr).splitlines() if "harvester" in line]
     assert result.returncode == 0 and not ours, result.stdout + result.stderr

@@ -17,27 +17,46 @@ def seed(store, *, n_old_videos=3, n_new_videos=2, per_video=4):
     vid = 1000
     cid = 10_000
     with store.tx() as conn:
-        conn.execute(insert(domains), [{"domain": d, "first_seen": old, "last_seen": now, "first_extracted_at": old}
-                                       for d in ("a.com", "b.com")])
+        conn.execute(
+            insert(domains),
+            [{"domain": d, "first_seen": old, "last_seen": now, "first_extracted_at": old} for d in ("a.com", "b.com")],
+        )
         for i in range(n_old_videos + n_new_videos):
             when = old if i < n_old_videos else now
             vid += 1
-            conn.execute(insert(videos).values(id=vid, source="files", promoted_reason="tag", discovered_at=when,
-                                               last_seen_at=when, harvest_state="done"))
+            conn.execute(
+                insert(videos).values(
+                    id=vid,
+                    source="files",
+                    promoted_reason="tag",
+                    discovered_at=when,
+                    last_seen_at=when,
+                    harvest_state="done",
+                )
+            )
             for _ in range(per_video):
                 cid += 1
-                conn.execute(insert(comments).values(id=cid, video_id=vid, text="a.com b.com", harvested_at=when,
-                                                     extracted_at=when))
+                conn.execute(
+                    insert(comments).values(
+                        id=cid, video_id=vid, text="a.com b.com", harvested_at=when, extracted_at=when
+                    )
+                )
                 # two mentions per comment: the deleted count is rows, not comments
-                conn.execute(insert(domain_mentions), [
-                    {"comment_id": cid, "domain": d, "video_id": vid, "written": d, "seen_at": when}
-                    for d in ("a.com", "b.com")])
+                conn.execute(
+                    insert(domain_mentions),
+                    [
+                        {"comment_id": cid, "domain": d, "video_id": vid, "written": d, "seen_at": when}
+                        for d in ("a.com", "b.com")
+                    ],
+                )
 
 
 def counts(store):
     with store.tx() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
-                for t in (videos, comments, domain_mentions, domains)}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar()
+            for t in (videos, comments, domain_mentions, domains)
+        }
 
 
 def test_dry_run_predicts_the_real_run_and_mentions_are_counted_as_rows(cli, store):
@@ -55,8 +74,9 @@ def test_batches_delete_comments_with_their_mentions_and_pause_between_them(stor
     seed(store, n_old_videos=5, per_video=3)
     cutoff = cleanup_service.cutoff_for(store, 90)
     pauses, progress = [], []
-    deleted = cleanup_service.purge(store, cutoff, batch_size=4, pause=pauses.append,
-                                    progress=lambda table, n: progress.append((table, n)))
+    deleted = cleanup_service.purge(
+        store, cutoff, batch_size=4, pause=pauses.append, progress=lambda table, n: progress.append((table, n))
+    )
     assert deleted["comments"] == 15 and deleted["domain_mentions"] == 30 and deleted["videos"] == 5
     # 15 comments in batches of 4: each batch took the mentions of its own comments
     assert [n for t, n in progress if t == "comments"] == [4, 4, 4, 3]
@@ -73,8 +93,9 @@ def test_default_pause_sleeps_on_sqlite_only(store, monkeypatch):
     seed(store, n_old_videos=2, per_video=3)
     cleanup_service.purge(store, cleanup_service.cutoff_for(store, 90), batch_size=2)
     if store.dialect == "sqlite":
-        assert slept and all(cleanup_service.SQLITE_PAUSE_MIN_SECONDS <= s <= cleanup_service.SQLITE_PAUSE_MAX_SECONDS
-                             for s in slept)
+        assert slept and all(
+            cleanup_service.SQLITE_PAUSE_MIN_SECONDS <= s <= cleanup_service.SQLITE_PAUSE_MAX_SECONDS for s in slept
+        )
     else:
         assert slept == []
 
@@ -92,8 +113,9 @@ def test_dry_run_counts_while_another_process_holds_the_write_lock(store):
     counts = {}
     try:
         # a dry run that took the write lock would wait here for the busy timeout (30 s)
-        worker = threading.Thread(target=lambda: counts.update(
-            cleanup_service.count(store, cleanup_service.cutoff_for(store, 90))))
+        worker = threading.Thread(
+            target=lambda: counts.update(cleanup_service.count(store, cleanup_service.cutoff_for(store, 90)))
+        )
         worker.start()
         worker.join(timeout=10)
         finished = not worker.is_alive()

@@ -15,11 +15,17 @@ def test_help_lists_the_commands(cli):
 
 
 def test_unknown_command_and_bad_option_exit_2_with_one_line(cli):
-    for args in (("nope",), ("jobs", "--hours", "x"), ("cleanup", "--days", "0"), ("jobs", "--type", "bogus"),
-                 ("logs", "--level", "loud"), ("dlq", "list", "--status", "weird")):
+    for args in (
+        ("nope",),
+        ("jobs", "--hours", "x"),
+        ("cleanup", "--days", "0"),
+        ("jobs", "--type", "bogus"),
+        ("logs", "--level", "loud"),
+        ("dlq", "list", "--status", "weird"),
+    ):
         result = cli(*args)
         assert result.exit_code == 2, args
-        assert len([l for l in result.stderr.splitlines() if l.strip()]) == 1, (args, result.stderr)
+        assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1, (args, result.stderr)
         assert "Traceback" not in result.stderr
 
 
@@ -38,8 +44,18 @@ def test_jobs_json_has_the_contract_keys(cli, store):
 
 def test_metrics_success_rate_ignores_skips_and_cancels(store, cli):
     for status in ("succeeded", "succeeded", "failed", "timed_out", "skipped", "cancelled", "abandoned"):
-        runs.start(store, job_type="discovery", status=status, host="h", pid=1, slot=None, token=None,
-                   lock_ref=None, params={}, deadline_at=None)
+        runs.start(
+            store,
+            job_type="discovery",
+            status=status,
+            host="h",
+            pid=1,
+            slot=None,
+            token=None,
+            lock_ref=None,
+            params={},
+            deadline_at=None,
+        )
     metrics = json.loads(cli("--json", "jobs", "--type", "discovery").stdout)["metrics"]["discovery"]
     assert metrics["success_rate"] == 0.4
 
@@ -52,9 +68,15 @@ def test_job_command_json_prints_its_run(cli):
 
 
 def test_dlq_list_show_discard(cli, store):
-    item = dlq_store.add(store, job_type="harvesting", item_key="7386111312293610270",
-                         payload={"video_id": "7386111312293610270", "max_pages": 2},
-                         error="HTTP 500 [red]boom[/red]\x1b[2J", error_type="TransientSourceError", run_id=None)
+    item = dlq_store.add(
+        store,
+        job_type="harvesting",
+        item_key="7386111312293610270",
+        payload={"video_id": "7386111312293610270", "max_pages": 2},
+        error="HTTP 500 [red]boom[/red]\x1b[2J",
+        error_type="TransientSourceError",
+        run_id=None,
+    )
     listed = json.loads(cli("--json", "dlq", "list").stdout)
     assert listed[0]["id"] == item
     for key in ("id", "job_type", "status", "attempts", "error", "created_at"):
@@ -88,8 +110,10 @@ def test_cleanup_dry_run_counts_and_deletes_nothing(cli, store):
     from harvester_cli.store.tables import system_logs
 
     with store.tx() as conn:
-        conn.execute(insert(system_logs), [{"created_at": old, "level": "info", "event": "x", "message": str(i)}
-                                          for i in range(30)])
+        conn.execute(
+            insert(system_logs),
+            [{"created_at": old, "level": "info", "event": "x", "message": str(i)} for i in range(30)],
+        )
     data = json.loads(cli("--json", "cleanup", "--dry-run").stdout)
     assert data["would_delete"]["system_logs"] == 30
     assert json.loads(cli("--json", "cleanup", "--dry-run").stdout)["would_delete"]["system_logs"] == 30
@@ -104,15 +128,37 @@ def test_cleanup_keeps_pending_dlq_running_runs_and_domains(cli, store):
     from harvester_cli.store.tables import dead_letter_queue, domains, job_status
 
     old = store.now() - dt.timedelta(days=400)
-    pending = dlq_store.add(store, job_type="harvesting", item_key="1", payload={}, error="e", error_type="E",
-                            run_id=None)
-    resolved = dlq_store.add(store, job_type="harvesting", item_key="2", payload={}, error="e", error_type="E",
-                             run_id=None)
+    pending = dlq_store.add(
+        store, job_type="harvesting", item_key="1", payload={}, error="e", error_type="E", run_id=None
+    )
+    resolved = dlq_store.add(
+        store, job_type="harvesting", item_key="2", payload={}, error="e", error_type="E", run_id=None
+    )
     dlq_store.set_status(store, [resolved], "resolved", from_statuses=("pending",))
-    running = runs.start(store, job_type="harvesting", status="running", host="h", pid=1, slot=1, token="t",
-                         lock_ref=None, params={}, deadline_at=None)
-    finished = runs.start(store, job_type="harvesting", status="failed", host="h", pid=1, slot=1, token="t",
-                          lock_ref=None, params={}, deadline_at=None)
+    running = runs.start(
+        store,
+        job_type="harvesting",
+        status="running",
+        host="h",
+        pid=1,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
+    finished = runs.start(
+        store,
+        job_type="harvesting",
+        status="failed",
+        host="h",
+        pid=1,
+        slot=1,
+        token="t",
+        lock_ref=None,
+        params={},
+        deadline_at=None,
+    )
     with store.tx() as conn:
         conn.execute(update(dead_letter_queue).values(created_at=old, updated_at=old, resolved_at=old))
         conn.execute(update(job_status).where(job_status.c.id.in_([running, finished])).values(started_at=old))

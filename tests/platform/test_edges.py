@@ -29,28 +29,31 @@ def one_error_line(stderr: str) -> str:
 # -- integers and ids (part 4) -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [
-    ("domains", "--since", "99999999999999d"),
-    ("domains", "--since", "\u0663d"),  # Arabic-Indic three
-    ("domains", "--top", TWENTY_DIGITS),
-    ("domains", "--top", "0"),
-    ("domains", "--video", "\u00b2"),  # superscript two: int() refuses it with a ValueError
-    ("domains", "--video", "\u0663"),  # int() reads it as 3
-    ("domains", "--video", "99999999999999999999999"),
-    ("domains", "--video", "0"),
-    ("dlq", "show", "99999999999999999999999"),
-    ("dlq", "show", "\u0663"),
-    ("dlq", "show", "-1"),
-    ("dlq", "retry", "1", "99999999999999999999999"),
-    ("dlq", "discard", "99999999999999999999999"),
-    ("dlq", "list", "--limit", TWENTY_DIGITS),
-    ("jobs", "--hours", "99999999999999"),
-    ("jobs", "--hours", "\u0663"),
-    ("jobs", "--limit", TWENTY_DIGITS),
-    ("logs", "--limit", TWENTY_DIGITS),
-    ("logs", "--limit", "\uff15"),  # fullwidth five
-    ("logs", "--limit", "1" + "0" * 5000),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("domains", "--since", "99999999999999d"),
+        ("domains", "--since", "\u0663d"),  # Arabic-Indic three
+        ("domains", "--top", TWENTY_DIGITS),
+        ("domains", "--top", "0"),
+        ("domains", "--video", "\u00b2"),  # superscript two: int() refuses it with a ValueError
+        ("domains", "--video", "\u0663"),  # int() reads it as 3
+        ("domains", "--video", "99999999999999999999999"),
+        ("domains", "--video", "0"),
+        ("dlq", "show", "99999999999999999999999"),
+        ("dlq", "show", "\u0663"),
+        ("dlq", "show", "-1"),
+        ("dlq", "retry", "1", "99999999999999999999999"),
+        ("dlq", "discard", "99999999999999999999999"),
+        ("dlq", "list", "--limit", TWENTY_DIGITS),
+        ("jobs", "--hours", "99999999999999"),
+        ("jobs", "--hours", "\u0663"),
+        ("jobs", "--limit", TWENTY_DIGITS),
+        ("logs", "--limit", TWENTY_DIGITS),
+        ("logs", "--limit", "\uff15"),  # fullwidth five
+        ("logs", "--limit", "1" + "0" * 5000),
+    ],
+)
 def test_integers_out_of_range_or_not_ascii_are_one_line_exit_2(cli, args):
     result = cli(*args)
     assert result.exit_code == 2, (args, result.stdout, result.stderr)
@@ -59,8 +62,13 @@ def test_integers_out_of_range_or_not_ascii_are_one_line_exit_2(cli, args):
 
 
 def test_in_range_values_still_work(cli):
-    for args in (("domains", "--since", "36000d", "--top", "5", "--video", "3"), ("dlq", "list", "--limit", "1000000000"),
-                 ("jobs", "--hours", "876000", "--limit", "7"), ("logs", "--limit", "+5"), ("--json", "logs", "--limit", "007")):
+    for args in (
+        ("domains", "--since", "36000d", "--top", "5", "--video", "3"),
+        ("dlq", "list", "--limit", "1000000000"),
+        ("jobs", "--hours", "876000", "--limit", "7"),
+        ("logs", "--limit", "+5"),
+        ("--json", "logs", "--limit", "007"),
+    ):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.stderr)
     result = cli("dlq", "show", "9223372036854775807")
@@ -79,8 +87,9 @@ def test_video_id_with_non_ascii_digits_is_refused(cli, value):
 
 def run_bytes(proc_env, *args, env=None):
     """The real executable with raw bytes in argv or the environment (as a shell passes them)."""
-    return subprocess.run(harvester_cmd() + list(args), env=dict(proc_env, **(env or {})), capture_output=True,
-                          timeout=120)
+    return subprocess.run(
+        harvester_cmd() + list(args), env=dict(proc_env, **(env or {})), capture_output=True, timeout=120
+    )
 
 
 def test_kill_switch_engages_with_a_reason_and_author_that_are_not_utf8(proc_env, run_proc):
@@ -117,8 +126,16 @@ def test_config_set_with_a_value_that_is_not_utf8_or_too_long_is_refused(proc_en
     got = json.loads(run_proc("--json", "config", "get", "harvester_files_dir").stdout)
     assert got["origin"] == "default"  # nothing was stored
     # who and why are cleaned and cut, never refused
-    result = run_bytes(proc_env, "config", "set", "harvester_max_pages", "3", "--description", b"why \xff " + b"d" * 5000,
-                       env={"SUDO_USER": "o" * 300})
+    result = run_bytes(
+        proc_env,
+        "config",
+        "set",
+        "harvester_max_pages",
+        "3",
+        "--description",
+        b"why \xff " + b"d" * 5000,
+        env={"SUDO_USER": "o" * 300},
+    )
     assert result.returncode == 0, result.stderr
     listed = json.loads(run_proc("--json", "config", "get", "harvester_max_pages").stdout)
     assert listed["value"] == "3" and listed["origin"] == "system_config"
@@ -204,8 +221,14 @@ def test_a_lock_directory_owned_by_another_user_is_refused(run_proc, tmp_path):
 
 def test_the_lock_directory_is_created_0700_whatever_the_umask(proc_env, tmp_path):
     lock_dir = tmp_path / "state" / "locks"
-    result = subprocess.run(harvester_cmd() + ["cleanup"], env=dict(proc_env, HARVESTER_LOCK_DIR=str(lock_dir)),
-                            capture_output=True, text=True, timeout=120, preexec_fn=lambda: os.umask(0o002))
+    result = subprocess.run(
+        harvester_cmd() + ["cleanup"],
+        env=dict(proc_env, HARVESTER_LOCK_DIR=str(lock_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0o002),
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(lock_dir.stat().st_mode) == 0o700
 
@@ -219,9 +242,14 @@ def test_a_new_sqlite_store_is_created_0600_with_its_wal_and_shm(tmp_path):
     from harvester_cli.store.base import Store
 
     db = tmp_path / "fresh.db"
-    result = subprocess.run(harvester_cmd() + ["init"], env=dict(_clean_env(), HARVESTER_DATABASE_URL=sqlite_url(db),
-                                                                 HARVESTER_LOCK_DIR=str(tmp_path / "locks")),
-                            capture_output=True, text=True, timeout=120, preexec_fn=lambda: os.umask(0))
+    result = subprocess.run(
+        harvester_cmd() + ["init"],
+        env=dict(_clean_env(), HARVESTER_DATABASE_URL=sqlite_url(db), HARVESTER_LOCK_DIR=str(tmp_path / "locks")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0),
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     # -wal and -shm exist while a connection is open: the same mode as the store
@@ -256,8 +284,13 @@ def test_a_sqlite_store_writable_by_others_or_a_symlink_is_refused(tmp_path):
     env = dict(_clean_env(), HARVESTER_LOCK_DIR=str(tmp_path / "locks"))
 
     def jobs(url):
-        return subprocess.run(harvester_cmd() + ["jobs"], env=dict(env, HARVESTER_DATABASE_URL=url),
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            harvester_cmd() + ["jobs"],
+            env=dict(env, HARVESTER_DATABASE_URL=url),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert jobs(sqlite_url(db)).returncode == 0
     os.chmod(db, 0o664)
@@ -284,9 +317,13 @@ def test_a_sqlite_store_owned_by_another_user_is_refused(tmp_path):
     db = tmp_path / "h.db"
     init_store(sqlite_url(db))
     os.chown(db, 65534, 65534)
-    result = subprocess.run(harvester_cmd() + ["jobs"], env=dict(_clean_env(), HARVESTER_DATABASE_URL=sqlite_url(db),
-                                                                 HARVESTER_LOCK_DIR=str(tmp_path / "locks")),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        harvester_cmd() + ["jobs"],
+        env=dict(_clean_env(), HARVESTER_DATABASE_URL=sqlite_url(db), HARVESTER_LOCK_DIR=str(tmp_path / "locks")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "owned by" in one_error_line(result.stderr)
 
 

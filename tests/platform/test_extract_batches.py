@@ -15,11 +15,24 @@ from harvester_cli.store.tables import comments, domain_mentions, domains, video
 def seed(store, n=10, video_id=77):
     now = store.now()
     with store.tx() as conn:
-        conn.execute(insert(videos).values(id=video_id, source="files", promoted_reason="tag", discovered_at=now,
-                                           last_seen_at=now))
-        conn.execute(insert(comments), [
-            {"id": 2**62 + i, "video_id": video_id, "text": f"get it at shop{i % 3}.com", "harvested_at": now,
-             "created_at": now - dt.timedelta(days=i)} for i in range(n)])
+        conn.execute(
+            insert(videos).values(
+                id=video_id, source="files", promoted_reason="tag", discovered_at=now, last_seen_at=now
+            )
+        )
+        conn.execute(
+            insert(comments),
+            [
+                {
+                    "id": 2**62 + i,
+                    "video_id": video_id,
+                    "text": f"get it at shop{i % 3}.com",
+                    "harvested_at": now,
+                    "created_at": now - dt.timedelta(days=i),
+                }
+                for i in range(n)
+            ],
+        )
 
 
 def count(store, table, where=None):
@@ -38,8 +51,9 @@ def test_batches_claim_in_id_order_mark_them_and_rerun_finds_nothing(store):
     assert mentions.process_batch(store, 100, find_mentions) == (0, 0)
     assert count(store, domain_mentions) == 10 and count(store, domains) == 3
     with store.read() as conn:
-        bounds = conn.execute(select(domains.c.first_seen, domains.c.last_seen)
-                              .where(domains.c.domain == "shop0.com")).one()
+        bounds = conn.execute(
+            select(domains.c.first_seen, domains.c.last_seen).where(domains.c.domain == "shop0.com")
+        ).one()
     # shop0.com: comments 0, 3, 6, 9 days old
     assert bounds[1] - bounds[0] == dt.timedelta(days=9)
 
@@ -90,8 +104,13 @@ def test_sqlite_comment_and_video_ids_are_the_rowid(store):
     with store.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM comments WHERE rowid = id")).scalar() == 2
         assert conn.execute(text("SELECT count(*) FROM videos WHERE rowid = id")).scalar() == 1
-        names = conn.execute(text("SELECT name FROM sqlite_master WHERE tbl_name IN ('comments', 'videos')"
-                                  " AND type = 'index'")).scalars().all()
+        names = (
+            conn.execute(
+                text("SELECT name FROM sqlite_master WHERE tbl_name IN ('comments', 'videos') AND type = 'index'")
+            )
+            .scalars()
+            .all()
+        )
     assert not [n for n in names if n.startswith("sqlite_autoindex")]
 
 

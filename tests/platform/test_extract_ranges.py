@@ -36,11 +36,24 @@ def seed(store, n: int, *, first: int = 0, video_id: int = 77, step: int = 1) ->
     ids = [BASE + first + i * step for i in range(n)]
     with store.tx() as conn:
         if conn.execute(select(func.count()).select_from(videos).where(videos.c.id == video_id)).scalar() == 0:
-            conn.execute(insert(videos).values(id=video_id, source="files", promoted_reason="tag",
-                                               discovered_at=now, last_seen_at=now))
-        conn.execute(insert(comments), [
-            {"id": cid, "video_id": video_id, "text": text_for(cid), "harvested_at": now,
-             "created_at": now - dt.timedelta(minutes=cid - BASE)} for cid in ids])
+            conn.execute(
+                insert(videos).values(
+                    id=video_id, source="files", promoted_reason="tag", discovered_at=now, last_seen_at=now
+                )
+            )
+        conn.execute(
+            insert(comments),
+            [
+                {
+                    "id": cid,
+                    "video_id": video_id,
+                    "text": text_for(cid),
+                    "harvested_at": now,
+                    "created_at": now - dt.timedelta(minutes=cid - BASE),
+                }
+                for cid in ids
+            ],
+        )
     return ids
 
 
@@ -129,8 +142,10 @@ def test_domains_first_and_last_seen_come_from_the_comments(sqlite_store):
     for lo, hi in ((pending.FIRST, ids[9]), (ids[9], ids[19])):
         mentions.save_range(sqlite_store, read(sqlite_store, lo, hi), find_mentions)
     with sqlite_store.read() as conn:
-        got = {d: (f, last) for d, f, last in conn.execute(
-            select(domains.c.domain, domains.c.first_seen, domains.c.last_seen)).all()}
+        got = {
+            d: (f, last)
+            for d, f, last in conn.execute(select(domains.c.domain, domains.c.first_seen, domains.c.last_seen)).all()
+        }
         created = dict(conn.execute(select(comments.c.id, comments.c.created_at)).all())
     want: dict[str, list] = {}
     for cid, domain in expected_pairs(ids):
@@ -161,8 +176,9 @@ def test_helpers_extract_what_they_are_given_and_stop_when_closed(sqlite_store):
         for rng in ranges:
             helpers.submit(rng)
         got: list[pending.ExtractedRange] = []
-        wait_until(lambda: got.extend(helpers.results(timeout=0.2)) or len(got) == 3, timeout=20,
-                   what="three ranges back")
+        wait_until(
+            lambda: got.extend(helpers.results(timeout=0.2)) or len(got) == 3, timeout=20, what="three ranges back"
+        )
         assert sorted((r.lo, r.hi) for r in got) == ranges
         assert {(f.comment_id, f.domain) for r in got for f in r.found} == expected_pairs(ids)
         assert not failures and not helpers.busy
@@ -181,8 +197,9 @@ def test_a_helper_that_dies_hands_its_ranges_back(sqlite_store):
         wait_until(lambda: not alive(helpers.pids[0]), timeout=20, what="the helper gone")
         helpers.submit((pending.FIRST, ids[4]))
         helpers.submit((ids[4], ids[9]))
-        wait_until(lambda: helpers.results(timeout=0.2) == [] and bool(failures), timeout=20,
-                   what="the failure noticed")
+        wait_until(
+            lambda: helpers.results(timeout=0.2) == [] and bool(failures), timeout=20, what="the failure noticed"
+        )
         assert sorted(helpers.orphans) == [(pending.FIRST, ids[4]), (ids[4], ids[9])]
         assert helpers.capacity == 0 and not helpers.busy
         assert "extraction helper" in failures[0] and "extracted by the run itself" in failures[0]
@@ -207,8 +224,13 @@ def test_extract_with_and_without_helpers_stores_the_same(sqlite_store, run_proc
 
 def test_extract_limit_is_respected_on_ranges(sqlite_store, run_proc):
     seed(sqlite_store, 200)
-    result = run_proc("--json", "extract", "--limit", "130",
-                      env={"HARVESTER_EXTRACT_BATCH_SIZE": "20", "HARVESTER_EXTRACT_HELPERS": "1"})
+    result = run_proc(
+        "--json",
+        "extract",
+        "--limit",
+        "130",
+        env={"HARVESTER_EXTRACT_BATCH_SIZE": "20", "HARVESTER_EXTRACT_HELPERS": "1"},
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["items_ok"] == 130
     assert pending_count(sqlite_store) == 70
@@ -221,8 +243,12 @@ def test_concurrent_extract_runs_on_sqlite_store_each_mention_once(sqlite_store,
 
     ids = seed(sqlite_store, 1500)
     env = dict(proc_env, HARVESTER_EXTRACT_BATCH_SIZE="20", HARVESTER_EXTRACT_HELPERS="1")
-    runs = [subprocess.Popen(harvester_cmd() + ["--json", "extract"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    runs = [
+        subprocess.Popen(
+            harvester_cmd() + ["--json", "extract"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     outs = [r.communicate(timeout=120) for r in runs]
     assert [r.returncode for r in runs] == [0, 0, 0], [o[1] for o in outs]
     assert sum(json.loads(o[0])["items_ok"] for o in outs) == 1500
@@ -230,19 +256,18 @@ def test_concurrent_extract_runs_on_sqlite_store_each_mention_once(sqlite_store,
     assert pending_count(sqlite_store) == 0
 
 
-
 def test_helpers_never_import_a_harvester_cli_from_the_working_directory(sqlite_store, run_proc, tmp_path):
     ids = seed(sqlite_store, 200)
     planted = tmp_path / "harvester_cli"
     planted.mkdir()
     (planted / "__init__.py").write_text("raise SystemExit('planted package imported')\n")
-    result = run_proc("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "10",
-                                                "HARVESTER_EXTRACT_HELPERS": "1"})
+    result = run_proc("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "10", "HARVESTER_EXTRACT_HELPERS": "1"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["helper_processes"] == 1
     with sqlite_store.read() as conn:
-        warnings = conn.execute(select(func.count()).select_from(system_logs)
-                                .where(system_logs.c.event == "extract.helper_failed")).scalar()
+        warnings = conn.execute(
+            select(func.count()).select_from(system_logs).where(system_logs.c.event == "extract.helper_failed")
+        ).scalar()
     assert warnings == 0
     assert stored_pairs(sqlite_store) == expected_pairs(ids)
 

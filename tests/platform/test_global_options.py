@@ -84,8 +84,15 @@ def make_store(url: str, seed: bool) -> None:
     try:
         engine.create_schema(store.engine)
         if seed:  # a dead-letter item that `dlq show/retry/discard 1` can use
-            dlq_store.add(store, job_type="harvesting", item_key=VIDEO, payload={"video_id": VIDEO, "max_pages": 1},
-                          error="HTTP 500", error_type="TransientSourceError", run_id=None)
+            dlq_store.add(
+                store,
+                job_type="harvesting",
+                item_key=VIDEO,
+                payload={"video_id": VIDEO, "max_pages": 1},
+                error="HTTP 500",
+                error_type="TransientSourceError",
+                run_id=None,
+            )
     finally:
         store.dispose()
 
@@ -96,7 +103,9 @@ def counts(url: str) -> tuple[int, int]:
     store = Store.open(url)
     try:
         with store.engine.connect() as conn:
-            return tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("job_status", "system_logs"))
+            return tuple(
+                conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("job_status", "system_logs")
+            )
     finally:
         store.dispose()
 
@@ -107,8 +116,14 @@ _TS = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 def normalised(value, paths):
     """Output with what legitimately differs between two runs (times, durations, the db path) masked."""
     if isinstance(value, dict):
-        return {k: ("<volatile>" if k in ("pid", "host", "duration_seconds", "avg_seconds", "p95_seconds")
-                    else normalised(v, paths)) for k, v in value.items()}
+        return {
+            k: (
+                "<volatile>"
+                if k in ("pid", "host", "duration_seconds", "avg_seconds", "p95_seconds")
+                else normalised(v, paths)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [normalised(v, paths) for v in value]
     if isinstance(value, float):
@@ -210,8 +225,11 @@ def test_the_value_after_the_command_wins(cli, db_url, sqlite_only, tmp_path):
     first, second = tmp_path / "first.env", tmp_path / "second.env"
     first.write_text("HARVESTER_MAX_PAGES=3\n")
     second.write_text("HARVESTER_MAX_PAGES=7\n")
-    got = json.loads(cli("--env-file", str(first), "config", "get", "harvester_max_pages", "--json",
-                         "--env-file", str(second)).stdout)
+    got = json.loads(
+        cli(
+            "--env-file", str(first), "config", "get", "harvester_max_pages", "--json", "--env-file", str(second)
+        ).stdout
+    )
     assert got["value"] == "7" and str(second) in got["origin"]
 
 

@@ -23,8 +23,17 @@ from tests.conftest import _is_ours, harvester_cmd
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "tests" / "fixtures" / "release-c421b70.tar.gz"
-FIRST_RELEASE_TABLES = ("videos", "comments", "domains", "domain_mentions", "job_status", "system_logs",
-                        "system_config", "dead_letter_queue", "api_usage")
+FIRST_RELEASE_TABLES = (
+    "videos",
+    "comments",
+    "domains",
+    "domain_mentions",
+    "job_status",
+    "system_logs",
+    "system_config",
+    "dead_letter_queue",
+    "api_usage",
+)
 
 
 @pytest.fixture(scope="session")
@@ -37,24 +46,38 @@ def release_tree(tmp_path_factory) -> Path:
 
 def _env(db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not _is_ours(k)}
-    env.update({"HARVESTER_DATABASE_URL": db_url, "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
-                "HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(ROOT / "examples" / "sample"),
-                "NO_COLOR": "1", "COLUMNS": "200"}, **extra)
+    env.update(
+        {
+            "HARVESTER_DATABASE_URL": db_url,
+            "HARVESTER_LOCK_DIR": str(tmp_path / "locks"),
+            "HARVESTER_SOURCE": "files",
+            "HARVESTER_FILES_DIR": str(ROOT / "examples" / "sample"),
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+        },
+        **extra,
+    )
     return env
 
 
 def run_old(release: Path, db_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     """The first release's `harvester`, from its own tree (its package shadows the installed one)."""
-    env = _env(db_url, tmp_path, PYTHONPATH=str(release),
-               HARVESTER_FILES_DIR=str(release / "examples" / "sample"))
-    return subprocess.run([sys.executable, "-m", "harvester_cli", *args], cwd=release, env=env,
-                          capture_output=True, text=True, timeout=180)
+    env = _env(db_url, tmp_path, PYTHONPATH=str(release), HARVESTER_FILES_DIR=str(release / "examples" / "sample"))
+    return subprocess.run(
+        [sys.executable, "-m", "harvester_cli", *args],
+        cwd=release,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def run_new(db_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = _env(db_url, tmp_path, PYTHONPATH=str(ROOT))
-    return subprocess.run(harvester_cmd() + list(args), cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        harvester_cmd() + list(args), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def baseline_tables() -> dict[str, sa.Table]:
@@ -74,8 +97,9 @@ def _snapshot(db_url: str) -> dict[str, list[tuple]]:
             table = first_release[name]
             columns = [sa.column(c.name) for c in table.columns]
             keys = [sa.column(c.name) for c in table.primary_key.columns]
-            out[name] = [tuple(r) for r in conn.execute(sa.select(*columns).select_from(sa.table(name))
-                                                        .order_by(*keys)).all()]
+            out[name] = [
+                tuple(r) for r in conn.execute(sa.select(*columns).select_from(sa.table(name)).order_by(*keys)).all()
+            ]
     e.dispose()
     return out
 
@@ -189,10 +213,15 @@ def test_postgres_database_without_the_schema_is_refused(db_url, tmp_path):
 def test_two_inits_at_once_upgrade_once(release_tree, db_url, tmp_path):
     assert run_old(release_tree, db_url, tmp_path, "init").returncode == 0
     env = _env(db_url, tmp_path, PYTHONPATH=str(ROOT))
-    procs = [subprocess.Popen(harvester_cmd() + ["init"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            harvester_cmd() + ["init"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [o[1] for o in outs]
-    said = sorted("upgraded" if "upgraded from 0001" in o[0] else "nothing" if "nothing to do" in o[0] else o[0]
-                  for o in outs)
+    said = sorted(
+        "upgraded" if "upgraded from 0001" in o[0] else "nothing" if "nothing to do" in o[0] else o[0] for o in outs
+    )
     assert said == ["nothing", "nothing", "upgraded"]

@@ -49,10 +49,12 @@ def test_six_holders_of_five_slots_one_exits_4(proc_env, tmp_path, run_proc):
 
 def test_sigkilled_run_is_abandoned_by_the_next_command(proc_env, tmp_path, run_proc, store):
     from harvester_cli.models import Video
-    from harvester_cli.store import runs as runs_store, videos
+    from harvester_cli.store import runs as runs_store
+    from harvester_cli.store import videos
 
-    videos.upsert_discovered(store, [Video(id=7386111312293610270, promoted_reason="hashtag #ad")], "files",
-                             force_refresh=False)
+    videos.upsert_discovered(
+        store, [Video(id=7386111312293610270, promoted_reason="hashtag #ad")], "files", force_refresh=False
+    )
     release, ready = tmp_path / "never", tmp_path / "ready"
     holder = _spawn(proc_env, "harvesting", release, ready)
     _wait_for([ready])

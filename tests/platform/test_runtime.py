@@ -59,8 +59,9 @@ def test_items_in_the_dead_letter_queue_exit_1(store, settings, slots):
     [item] = dlq_store.list_items(store)
     # a transient error is dead-lettered after every attempt of the retry policy (3 by default)
     assert item["payload"] == {"video_id": "42"} and item["status"] == "pending" and item["attempts"] == 3
-    dlq_store.add(store, job_type="cleanup", item_key="42", payload={"video_id": "42"}, error="again",
-                  error_type="X", run_id=None)
+    dlq_store.add(
+        store, job_type="cleanup", item_key="42", payload={"video_id": "42"}, error="again", error_type="X", run_id=None
+    )
     [item] = dlq_store.list_items(store)
     assert item["attempts"] == 4
 
@@ -138,8 +139,18 @@ def test_stale_run_with_free_slot_is_reaped(store, settings, slots):
     slot = slots.acquire("harvesting", 10)
     ref = slot.ref
     slot.release()  # the process "died": its lock is free
-    run_id = runs.start(store, job_type="harvesting", status="running", host="elsewhere", pid=999999, slot=1,
-                        token="t", lock_ref=ref, params={}, deadline_at=store.now() + dt.timedelta(hours=1))
+    run_id = runs.start(
+        store,
+        job_type="harvesting",
+        status="running",
+        host="elsewhere",
+        pid=999999,
+        slot=1,
+        token="t",
+        lock_ref=ref,
+        params={},
+        deadline_at=store.now() + dt.timedelta(hours=1),
+    )
     assert reaper.reap(store, settings, slots) == [run_id]
     assert runs.get(store, run_id)["status"] == "abandoned"
     assert claims.release(store, run_id) == {"videos": 0, "discovery_days": 0}
@@ -150,8 +161,18 @@ def test_run_with_held_slot_is_not_reaped(store, settings, slots):
 
     slot = slots.acquire("harvesting", 10)
     try:
-        runs.start(store, job_type="harvesting", status="running", host="elsewhere", pid=999999, slot=1,
-                   token="t", lock_ref=slot.ref, params={}, deadline_at=store.now() + dt.timedelta(hours=1))
+        runs.start(
+            store,
+            job_type="harvesting",
+            status="running",
+            host="elsewhere",
+            pid=999999,
+            slot=1,
+            token="t",
+            lock_ref=slot.ref,
+            params={},
+            deadline_at=store.now() + dt.timedelta(hours=1),
+        )
         assert reaper.reap(store, settings, slots) == []
     finally:
         slot.release()
@@ -267,8 +288,9 @@ def test_claims_never_overlap_and_expired_leases_are_taken_over(store):
     from harvester_cli.models import Video
     from harvester_cli.store import videos
 
-    videos.upsert_discovered(store, [Video(id=10**18 + i, promoted_reason="hashtag #ad") for i in range(5)],
-                             "files", force_refresh=False)
+    videos.upsert_discovered(
+        store, [Video(id=10**18 + i, promoted_reason="hashtag #ad") for i in range(5)], "files", force_refresh=False
+    )
     now = store.now()
     first = videos.claim(store, 1, 3, now - dt.timedelta(seconds=1))  # a lease that already expired
     second = videos.claim(store, 2, 10, now + dt.timedelta(hours=1))

@@ -5,8 +5,17 @@ from sqlalchemy import inspect
 from harvester_cli.store import engine, tables
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT_TABLES = {"videos", "comments", "domains", "domain_mentions", "job_status", "system_logs",
-                   "system_config", "dead_letter_queue", "api_usage"}
+CONTRACT_TABLES = {
+    "videos",
+    "comments",
+    "domains",
+    "domain_mentions",
+    "job_status",
+    "system_logs",
+    "system_config",
+    "dead_letter_queue",
+    "api_usage",
+}
 ADDED_TABLES = {"discovery_scans", "digest_posts"}  # quota (0002), digest windows (0003)
 
 

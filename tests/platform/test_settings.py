@@ -1,6 +1,7 @@
 import pytest
 
-from harvester_cli import errors, settings as settings_mod
+from harvester_cli import errors
+from harvester_cli import settings as settings_mod
 
 
 def test_defaults_and_origins():
@@ -26,16 +27,19 @@ def test_precedence_option_over_config_over_env_over_dotenv(tmp_path):
     assert s3["HARVESTER_DISCOVERY_DAYS"] == 5 and s3.origin("HARVESTER_DISCOVERY_DAYS") == "option"
 
 
-@pytest.mark.parametrize("name,value", [
-    ("MAX_CONCURRENT_HARVESTING_JOBS", "-1"),
-    ("MAX_CONCURRENT_HARVESTING_JOBS", "ten"),
-    ("HARVESTING_JOB_TIMEOUT_MINUTES", "0"),
-    ("HARVESTER_SOURCE", "myspace"),
-    ("HARVESTER_DATABASE_URL", "mysql://x"),
-    ("HARVESTER_LOCK_BACKEND", "redis"),
-    ("HARVESTER_COMMERCIAL_COUNTRIES", "DE,Germany"),
-    ("TIKTOK_API_BASE_URL", "ftp://x"),
-])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("MAX_CONCURRENT_HARVESTING_JOBS", "-1"),
+        ("MAX_CONCURRENT_HARVESTING_JOBS", "ten"),
+        ("HARVESTING_JOB_TIMEOUT_MINUTES", "0"),
+        ("HARVESTER_SOURCE", "myspace"),
+        ("HARVESTER_DATABASE_URL", "mysql://x"),
+        ("HARVESTER_LOCK_BACKEND", "redis"),
+        ("HARVESTER_COMMERCIAL_COUNTRIES", "DE,Germany"),
+        ("TIKTOK_API_BASE_URL", "ftp://x"),
+    ],
+)
 def test_invalid_values_are_config_errors(name, value):
     with pytest.raises(errors.ConfigError) as info:
         settings_mod.load({name: value})
@@ -43,13 +47,16 @@ def test_invalid_values_are_config_errors(name, value):
     assert info.value.exit_code == 2
 
 
-@pytest.mark.parametrize("env", [
-    {"MAX_CONCURRENT_DISCOVERY_JOBS": "-3"},
-    {"HARVESTER_SOURCE": "nope"},
-    {"HARVESTER_DATABASE_URL": "not a url"},
-    {"HARVESTER_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nothing"},
-    {"HARVESTER_DATABASE_URL": "sqlite:////no/such/dir/h.db"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"MAX_CONCURRENT_DISCOVERY_JOBS": "-3"},
+        {"HARVESTER_SOURCE": "nope"},
+        {"HARVESTER_DATABASE_URL": "not a url"},
+        {"HARVESTER_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nothing"},
+        {"HARVESTER_DATABASE_URL": "sqlite:////no/such/dir/h.db"},
+    ],
+)
 def test_bad_settings_exit_2_with_one_line(cli, env):
     result = cli("jobs", env=env)
     assert result.exit_code == 2
@@ -76,8 +83,11 @@ CANARY = "canary-s3cr3t-value-9f8e7d"
 
 
 def test_config_list_never_shows_a_secret(cli):
-    env = {"TIKTOK_CLIENT_SECRET": CANARY, "WORKER_API_KEY": CANARY + "w",
-           "HARVESTER_ALERT_WEBHOOK_URL": f"https://hooks.example.com/{CANARY}"}
+    env = {
+        "TIKTOK_CLIENT_SECRET": CANARY,
+        "WORKER_API_KEY": CANARY + "w",
+        "HARVESTER_ALERT_WEBHOOK_URL": f"https://hooks.example.com/{CANARY}",
+    }
     for args in (("config", "list"), ("--json", "config", "list"), ("config", "get", "tiktok_client_secret")):
         result = cli(*args, env=env)
         assert result.exit_code == 0, result.stderr
@@ -96,6 +106,7 @@ def test_config_set_get_and_origin(cli):
     assert result.exit_code == 0, result.stderr
     got = cli("--json", "config", "get", "MAX_CONCURRENT_DISCOVERY_JOBS")
     import json
+
     item = json.loads(got.stdout)
     assert item["value"] == "8" and item["origin"] == "system_config"
     assert cli("config", "unset", "max_concurrent_discovery_jobs").exit_code == 0
@@ -103,14 +114,17 @@ def test_config_set_get_and_origin(cli):
     assert item["value"] == "5" and item["origin"] == "default"
 
 
-@pytest.mark.parametrize("key,value,needle", [
-    ("max_concurrent_discovery_jobs", "-1", "below the minimum"),
-    ("max_concurrent_discovery_jobs", "lots", "not a whole number"),
-    ("tiktok_client_secret", "x", "secret"),
-    ("harvester_database_url", "sqlite:///x.db", "start-up only"),
-    ("no_such_key", "1", "unknown setting"),
-    ("harvester_source", "myspace", "not one of"),
-])
+@pytest.mark.parametrize(
+    "key,value,needle",
+    [
+        ("max_concurrent_discovery_jobs", "-1", "below the minimum"),
+        ("max_concurrent_discovery_jobs", "lots", "not a whole number"),
+        ("tiktok_client_secret", "x", "secret"),
+        ("harvester_database_url", "sqlite:///x.db", "start-up only"),
+        ("no_such_key", "1", "unknown setting"),
+        ("harvester_source", "myspace", "not one of"),
+    ],
+)
 def test_config_set_validates(cli, key, value, needle):
     result = cli("config", "set", key, value)
     assert result.exit_code == 2

@@ -10,9 +10,9 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -46,8 +46,11 @@ class Dataset:
         self.promoted = [v for v in self.videos if is_promoted(v)]
 
     def comments_of(self, video_id: int, max_pages: int = 2) -> list[dict]:
-        top = [c for c in self.comments if int(c["video_id"]) == int(video_id)
-               and int(c.get("parent_comment_id", video_id)) == int(video_id)]
+        top = [
+            c
+            for c in self.comments
+            if int(c["video_id"]) == int(video_id) and int(c.get("parent_comment_id", video_id)) == int(video_id)
+        ]
         return top[: max_pages * 100]
 
     def expected_comment_ids(self, max_pages: int = 2) -> set[int]:
@@ -102,14 +105,26 @@ class Procs:
         self.children: list[subprocess.Popen] = []
 
     def spawn(self, *args: str, env: dict | None = None, **popen) -> subprocess.Popen:
-        child = subprocess.Popen(harvester_cmd() + list(args), env=dict(self.env, **(env or {})),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+        child = subprocess.Popen(
+            harvester_cmd() + list(args),
+            env=dict(self.env, **(env or {})),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **popen,
+        )
         self.children.append(child)
         return child
 
     def run(self, *args: str, env: dict | None = None, timeout: float = 120, **popen):
-        return subprocess.run(harvester_cmd() + list(args), env=dict(self.env, **(env or {})),
-                              capture_output=True, text=True, timeout=timeout, **popen)
+        return subprocess.run(
+            harvester_cmd() + list(args),
+            env=dict(self.env, **(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **popen,
+        )
 
     def kill_all(self) -> None:
         for child in self.children:
@@ -144,9 +159,17 @@ def seed_videos(store, videos: list[dict]) -> list[int]:
     from harvester_cli.models import Video
     from harvester_cli.store import videos as videos_store
 
-    found = [Video(id=int(v["id"]), username=v.get("username"), description=v.get("video_description"),
-                   hashtags=tuple(v.get("hashtag_names") or ()), create_time=v.get("create_time"),
-                   promoted_reason="test seed") for v in videos]
+    found = [
+        Video(
+            id=int(v["id"]),
+            username=v.get("username"),
+            description=v.get("video_description"),
+            hashtags=tuple(v.get("hashtag_names") or ()),
+            create_time=v.get("create_time"),
+            promoted_reason="test seed",
+        )
+        for v in videos
+    ]
     videos_store.upsert_discovered(store, found, "tiktok", force_refresh=False)
     return [v.id for v in found]
 
@@ -170,8 +193,9 @@ def pg_database():
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
-    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                    if PG_URL.startswith("postgresql://") else PG_URL)
+    base = make_url(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    )
     name = f"harvester_rel_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -180,11 +204,15 @@ def pg_database():
         yield base.set(database=name).render_as_string(hide_password=False), name, admin
     finally:
         with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": name})
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :d AND pid <> pg_backend_pid()"
+                ),
+                {"d": name},
+            )
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
-
 
 
 @dataclass

@@ -109,8 +109,11 @@ def dlq(procs) -> dict[int, dict]:
 
 
 def last_run(store, job_type: str):
-    return query(store, "SELECT status, error, items_ok, items_failed FROM job_status WHERE job_type = :t "
-                        "ORDER BY id DESC", t=job_type)[0]
+    return query(
+        store,
+        "SELECT status, error, items_ok, items_failed FROM job_status WHERE job_type = :t ORDER BY id DESC",
+        t=job_type,
+    )[0]
 
 
 def fast_env(fake, **extra):
@@ -158,7 +161,7 @@ def drip(handler, body=b'{"ok": true}' * 50, every=0.2):
     handler.end_headers()
     try:
         for i in range(len(body)):
-            handler.wfile.write(body[i:i + 1])
+            handler.wfile.write(body[i : i + 1])
             handler.wfile.flush()
             time.sleep(every)
     except OSError:
@@ -172,7 +175,7 @@ def endless_body(handler, encoding=None):
     if encoding:
         handler.send_header("Content-Encoding", encoding)
     handler.end_headers()
-    chunk = (gzip.compress(b"x" * (8 * MB)) if encoding else b"x" * 65536)
+    chunk = gzip.compress(b"x" * (8 * MB)) if encoding else b"x" * 65536
     try:
         for _ in range(100_000):
             handler.wfile.write(chunk)
@@ -264,13 +267,16 @@ def test_endless_paging_is_caught_by_the_page_guard():
 # -- harvesting: a bad answer is a failure of that video only ------------------------------------
 
 
-@pytest.mark.parametrize("kind, reason", [
-    ("surrogate", "Something went wrong \ufffd try again"),
-    ("nested", "not JSON"),
-    ("huge", "HARVESTER_MAX_RESPONSE_BYTES"),
-    ("drip", "timed out"),
-    ("endless", "without progress"),
-])
+@pytest.mark.parametrize(
+    "kind, reason",
+    [
+        ("surrogate", "Something went wrong \ufffd try again"),
+        ("nested", "not JSON"),
+        ("huge", "HARVESTER_MAX_RESPONSE_BYTES"),
+        ("drip", "timed out"),
+        ("endless", "without progress"),
+    ],
+)
 def test_a_hostile_answer_dead_letters_its_video_and_the_run_goes_on(kind, reason, store, procs, fake_api):
     data = dataset(3, 30, seed=71)
     bad, *good = seed_videos(store, data.promoted)
@@ -366,8 +372,7 @@ def test_an_endless_cursor_fails_the_days_scan_and_the_run(store, procs, fake_ap
     endless = [b for p, b, _ in fake.requests if p == VIDEO_QUERY_PATH and b.get("start_date") == days[-1]]
     assert len(endless) == 3  # a few pages, not the whole budget
     # the other days were scanned and their videos queued
-    other = {int(v["id"]) for v in data.promoted
-             if time.strftime("%Y%m%d", time.gmtime(v["create_time"])) != days[-1]}
+    other = {int(v["id"]) for v in data.promoted if time.strftime("%Y%m%d", time.gmtime(v["create_time"])) != days[-1]}
     stored = {int(i) for (i,) in query(store, "SELECT id FROM videos")}
     assert other and other <= stored
     assert "discover.day_failed" in {e for (e,) in query(store, "SELECT event FROM system_logs")}
@@ -390,8 +395,12 @@ def test_an_endless_cursor_everywhere_stops_after_two_failed_days(store, procs, 
 
 def test_a_dripping_alert_webhook_does_not_hold_health(store, procs, server):
     url = server(drip)
-    env = {"HARVESTER_ALERT_WEBHOOK_URL": url + "/hook", "HARVESTER_HTTP_TIMEOUT_SECONDS": "1",
-           "HARVESTER_RETRY_ATTEMPTS": "2", "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.05"}
+    env = {
+        "HARVESTER_ALERT_WEBHOOK_URL": url + "/hook",
+        "HARVESTER_HTTP_TIMEOUT_SECONDS": "1",
+        "HARVESTER_RETRY_ATTEMPTS": "2",
+        "HARVESTER_RETRY_MAX_WAIT_SECONDS": "0.05",
+    }
     result = run_measured(procs, "health", "--notify", env=env, timeout=60)
     assert_clean(result)
     assert result.elapsed < 15
@@ -420,8 +429,9 @@ def test_sigterm_interrupts_health_waiting_on_the_webhook(store, procs, server):
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a minute of waiting; the store plays no part
 def test_the_run_deadline_interrupts_a_request_in_flight(store, procs, fake_api):
     fake = fake_api(dataset(3, 0, seed=76), faults={"video/query": "drip"}, drip_seconds=1.0)
-    env = api_env(fake, HARVESTER_HTTP_TIMEOUT_SECONDS="600", DISCOVERY_JOB_TIMEOUT_MINUTES="1",
-                  HARVESTER_HEARTBEAT_SECONDS="15")
+    env = api_env(
+        fake, HARVESTER_HTTP_TIMEOUT_SECONDS="600", DISCOVERY_JOB_TIMEOUT_MINUTES="1", HARVESTER_HEARTBEAT_SECONDS="15"
+    )
     result = run_measured(procs, "discover", env=env, timeout=120)
     assert_clean(result)
     assert result.elapsed < 60 + 5 + 2, f"ended {result.elapsed:.0f}s after start"  # deadline + 5 s (+ start-up)

@@ -51,22 +51,27 @@ class Sampler(threading.Thread):
 
     def run(self):
         while not self.done.is_set():
-            running = scalar(self.store, "SELECT count(*) FROM job_status "
-                                         "WHERE job_type = 'harvesting' AND status = 'running'")
+            running = scalar(
+                self.store, "SELECT count(*) FROM job_status WHERE job_type = 'harvesting' AND status = 'running'"
+            )
             self.max_running = max(self.max_running, running)
             if self.store.dialect == "postgresql":
-                locks = scalar(self.store, "SELECT count(*) FROM pg_locks l JOIN pg_database d "
-                                           "ON d.oid = l.database AND d.datname = current_database() "
-                                           "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k",
-                               k=advisory_key("harvesting"))
+                locks = scalar(
+                    self.store,
+                    "SELECT count(*) FROM pg_locks l JOIN pg_database d "
+                    "ON d.oid = l.database AND d.datname = current_database() "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k",
+                    k=advisory_key("harvesting"),
+                )
                 self.max_locks = max(self.max_locks, locks)
             self.samples += 1
             time.sleep(0.02)
 
 
 def _max_overlap(intervals) -> int:
-    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
-                    key=lambda e: (e[0], e[1]))  # an end before a start at the same instant
+    events = sorted(
+        [(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals], key=lambda e: (e[0], e[1])
+    )  # an end before a start at the same instant
     best = current = 0
     for _, delta in events:
         current += delta
@@ -80,8 +85,9 @@ def test_twenty_concurrent_harvests_respect_the_limit_and_harvest_each_video_onc
     data = dataset(40, 150, seed=21)
     fake = fake_api(data, cls=GatedTikTok, latency=0.02)
     ids = seed_videos(store, data.promoted)
-    base = api_env(fake, MAX_CONCURRENT_HARVESTING_JOBS=LIMIT, HARVESTER_FETCH_CONCURRENCY=1,
-                   HARVESTER_HARVEST_BATCH_SIZE=1)
+    base = api_env(
+        fake, MAX_CONCURRENT_HARVESTING_JOBS=LIMIT, HARVESTER_FETCH_CONCURRENCY=1, HARVESTER_HARVEST_BATCH_SIZE=1
+    )
     postgres = store.dialect == "postgresql"
 
     def env_for(i: int) -> dict:
@@ -94,11 +100,23 @@ def test_twenty_concurrent_harvests_respect_the_limit_and_harvest_each_video_onc
     sampler.start()
     try:
         # all 20 have decided: 10 hold a slot (blocked at the gate), the others gave up
-        wait_until(lambda: sum(1 for c in children if c.poll() is not None) >= PROCESSES - LIMIT,
-                   timeout=90, what="the processes without a slot to exit")
-        wait_until(lambda: scalar(store, "SELECT count(*) FROM job_status WHERE job_type = 'harvesting' "
-                                         "AND status IN ('running', 'skipped')") == PROCESSES,
-                   timeout=90, what="every process to record its run")
+        wait_until(
+            lambda: sum(1 for c in children if c.poll() is not None) >= PROCESSES - LIMIT,
+            timeout=90,
+            what="the processes without a slot to exit",
+        )
+        wait_until(
+            lambda: (
+                scalar(
+                    store,
+                    "SELECT count(*) FROM job_status WHERE job_type = 'harvesting' "
+                    "AND status IN ('running', 'skipped')",
+                )
+                == PROCESSES
+            ),
+            timeout=90,
+            what="every process to record its run",
+        )
         early = [c.returncode for c in children if c.poll() is not None]
         assert early == [4] * (PROCESSES - LIMIT), early
         fake.gate.set()
@@ -109,15 +127,18 @@ def test_twenty_concurrent_harvests_respect_the_limit_and_harvest_each_video_onc
         sampler.join(timeout=10)
 
     codes = [c.returncode for c in children]
-    for code, (out, err) in zip(codes, outputs):
+    for code, (out, err) in zip(codes, outputs, strict=True):
         assert code in (0, 4), (code, out, err)
         assert "database is locked" not in err and "Traceback" not in err, err
         if code == 4:
             assert "slots are busy" in out + err
     assert codes.count(4) == PROCESSES - LIMIT and codes.count(0) == LIMIT
 
-    runs = query(store, "SELECT status, started_at, finished_at, items_ok, items_failed, slot "
-                        "FROM job_status WHERE job_type = 'harvesting'")
+    runs = query(
+        store,
+        "SELECT status, started_at, finished_at, items_ok, items_failed, slot "
+        "FROM job_status WHERE job_type = 'harvesting'",
+    )
     statuses = sorted(r[0] for r in runs)
     assert statuses == ["skipped"] * (PROCESSES - LIMIT) + ["succeeded"] * LIMIT
     succeeded = [r for r in runs if r[0] == "succeeded"]
@@ -128,8 +149,7 @@ def test_twenty_concurrent_harvests_respect_the_limit_and_harvest_each_video_onc
         assert sampler.max_locks <= LIMIT
 
     # exactly once: every video done, each by one run, each page fetched once, no duplicate comment
-    assert dict(query(store, "SELECT harvest_state, count(*) FROM videos GROUP BY harvest_state")) == {
-        "done": len(ids)}
+    assert dict(query(store, "SELECT harvest_state, count(*) FROM videos GROUP BY harvest_state")) == {"done": len(ids)}
     assert sum(r[3] for r in succeeded) == len(ids) and sum(r[4] for r in succeeded) == 0
     assert {vid: fake.comment_pages(vid) for vid in ids} == {vid: 2 for vid in ids}
     assert fake.count("comment/list") == 2 * len(ids)

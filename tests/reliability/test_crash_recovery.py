@@ -18,10 +18,13 @@ def _states(store) -> dict[str, int]:
 def _advisory_locks_held(store) -> int:
     from harvester_cli.runtime.slots import advisory_key
 
-    return scalar(store, "SELECT count(*) FROM pg_locks l JOIN pg_database d "
-                         "ON d.oid = l.database AND d.datname = current_database() "
-                         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k",
-                  k=advisory_key("harvesting"))
+    return scalar(
+        store,
+        "SELECT count(*) FROM pg_locks l JOIN pg_database d "
+        "ON d.oid = l.database AND d.datname = current_database() "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k",
+        k=advisory_key("harvesting"),
+    )
 
 
 def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, fake_api):
@@ -50,9 +53,11 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
     assert states.get("in_progress", 0) > 0, "the killed run held no claims"
     # every video is done with all its comments, or holds whole pages and the cursor after them
     for vid, state, pages, cursor, n in query(
-            store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
-                   "LEFT JOIN comments c ON c.video_id = v.id "
-                   "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor"):
+        store,
+        "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
+        "LEFT JOIN comments c ON c.video_id = v.id "
+        "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor",
+    ):
         if state == "done":
             assert (n, pages) == (150, 2), (vid, state, n)
         else:
@@ -78,8 +83,10 @@ def test_sigkill_mid_harvest_then_rerun_loses_and_duplicates_nothing(isolated, f
     done_before = states.get("done", 0)
     assert ok == len(ids) - done_before
     # and the rerun's log says it reaped the killed run
-    assert scalar(store, "SELECT count(*) FROM system_logs WHERE event = 'job.abandoned' AND run_id = :i",
-                  i=killed_id) == 1
+    assert (
+        scalar(store, "SELECT count(*) FROM system_logs WHERE event = 'job.abandoned' AND run_id = :i", i=killed_id)
+        == 1
+    )
 
 
 def _seed_comments(store, n_videos: int, per_video: int) -> list[tuple[int, str]]:
@@ -92,7 +99,8 @@ def _seed_comments(store, n_videos: int, per_video: int) -> list[tuple[int, str]
     by_video: dict[int, list[Comment]] = {}
     for c in data.comments:
         by_video.setdefault(int(c["video_id"]), []).append(
-            Comment(id=int(c["id"]), video_id=int(c["video_id"]), text=c["text"], create_time=c["create_time"]))
+            Comment(id=int(c["id"]), video_id=int(c["video_id"]), text=c["text"], create_time=c["create_time"])
+        )
     with store.tx() as conn:
         for vid, items in by_video.items():
             comments_store.save(conn, store, vid, items)
@@ -108,8 +116,11 @@ def test_sigkill_mid_extract_then_rerun_loses_and_duplicates_nothing(store, proc
 
     victim = procs.spawn("--json", "extract", env=env)
     total = len(comments)
-    wait_until(lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
-               timeout=60, what="some comments extracted")
+    wait_until(
+        lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
+        timeout=60,
+        what="some comments extracted",
+    )
     helpers = children(victim.pid)
     if store.dialect == "sqlite":
         assert helpers, "no extraction helper process ran beside the run"

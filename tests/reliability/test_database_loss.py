@@ -17,16 +17,24 @@ from tests.reliability.conftest import api_env, dataset, query, scalar, seed_vid
 
 def _terminate(admin, database: str) -> int:
     with admin.connect() as conn:
-        return conn.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                    "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": database}).scalar()
+        return conn.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :d AND pid <> pg_backend_pid()"
+            ),
+            {"d": database},
+        ).scalar()
 
 
 def _consistent(store, per_video: int) -> dict[str, int]:
     """Each video is done with all its comments, or holds whole pages (none half-written) and
     the cursor after them."""
-    rows = query(store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) "
-                        "FROM videos v LEFT JOIN comments c ON c.video_id = v.id "
-                        "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor")
+    rows = query(
+        store,
+        "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) "
+        "FROM videos v LEFT JOIN comments c ON c.video_id = v.id "
+        "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor",
+    )
     for vid, state, pages, cursor, n in rows:
         if state == "done":
             assert n == per_video, (vid, state, n)
@@ -39,8 +47,9 @@ def _consistent(store, per_video: int) -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lock_backend", ["file", "postgres"],
-                         ids=["postgresql-file-locks", "postgresql-advisory-locks"])
+@pytest.mark.parametrize(
+    "lock_backend", ["file", "postgres"], ids=["postgresql-file-locks", "postgresql-advisory-locks"]
+)
 def test_connections_killed_mid_harvest_fail_the_run_cleanly(pg_database, bare_procs, fake_api, lock_backend):
     from harvester_cli.store import engine
     from harvester_cli.store.base import Store
@@ -51,12 +60,20 @@ def test_connections_killed_mid_harvest_fail_the_run_cleanly(pg_database, bare_p
     data = dataset(30, 150, seed=31)
     fake = fake_api(data, latency=0.05)
     ids = seed_videos(store, data.promoted)
-    env = api_env(fake, HARVESTER_DATABASE_URL=url, HARVESTER_LOCK_BACKEND=lock_backend,
-                  HARVESTER_FETCH_CONCURRENCY=4, HARVESTER_HARVEST_BATCH_SIZE=4)
+    env = api_env(
+        fake,
+        HARVESTER_DATABASE_URL=url,
+        HARVESTER_LOCK_BACKEND=lock_backend,
+        HARVESTER_FETCH_CONCURRENCY=4,
+        HARVESTER_HARVEST_BATCH_SIZE=4,
+    )
     try:
         victim = bare_procs.spawn("--json", "harvest", env=env)
-        wait_until(lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 3,
-                   timeout=60, what="a few videos harvested")
+        wait_until(
+            lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 3,
+            timeout=60,
+            what="a few videos harvested",
+        )
         # the database goes away for a while: every backend of it is terminated, again and again
         stop = threading.Event()
         killed = []
@@ -100,7 +117,8 @@ def test_connections_killed_mid_harvest_fail_the_run_cleanly(pg_database, bare_p
 
 @pytest.mark.slow
 def test_a_run_whose_advisory_lock_session_dies_stops_instead_of_running_without_a_slot(
-        pg_database, bare_procs, fake_api):
+    pg_database, bare_procs, fake_api
+):
     """With postgres slots the lock lives in one session; when that session dies the slot is
     free for anyone, so the run must stop rather than go on beyond the concurrency limit."""
     from harvester_cli.runtime.slots import advisory_key
@@ -113,17 +131,30 @@ def test_a_run_whose_advisory_lock_session_dies_stops_instead_of_running_without
     data = dataset(30, 150, seed=32)
     fake = fake_api(data, latency=0.05)
     ids = seed_videos(store, data.promoted)
-    env = api_env(fake, HARVESTER_DATABASE_URL=url, HARVESTER_LOCK_BACKEND="postgres",
-                  MAX_CONCURRENT_HARVESTING_JOBS=1, HARVESTER_FETCH_CONCURRENCY=1, HARVESTER_HARVEST_BATCH_SIZE=1)
+    env = api_env(
+        fake,
+        HARVESTER_DATABASE_URL=url,
+        HARVESTER_LOCK_BACKEND="postgres",
+        MAX_CONCURRENT_HARVESTING_JOBS=1,
+        HARVESTER_FETCH_CONCURRENCY=1,
+        HARVESTER_HARVEST_BATCH_SIZE=1,
+    )
     try:
         first = bare_procs.spawn("--json", "harvest", env=env)
-        wait_until(lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 1,
-                   timeout=60, what="a video harvested")
+        wait_until(
+            lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 1,
+            timeout=60,
+            what="a video harvested",
+        )
         with admin.connect() as conn:
-            ended = conn.execute(sa.text(
-                "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k AND d.datname = :d"),
-                {"k": advisory_key("harvesting"), "d": name}).scalar()
+            ended = conn.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                    "JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted "
+                    "AND l.classid::bigint = :k AND d.datname = :d"
+                ),
+                {"k": advisory_key("harvesting"), "d": name},
+            ).scalar()
         assert ended == 1
         out, err = first.communicate(timeout=30)
         assert first.returncode == 1, (out, err)

@@ -82,43 +82,74 @@ def _comment(cid, vid, text, **extra):
 
 
 @pytest.mark.slow
-def test_garbage_answers_never_crash_a_harvest_and_dead_letter_items_replay_when_healthy(
-        store, procs, fake_api):
+def test_garbage_answers_never_crash_a_harvest_and_dead_letter_items_replay_when_healthy(store, procs, fake_api):
     data = dataset(len(UNREADABLE) + 6, 150, seed=51)
     fake = fake_api(data, cls=GarbageTikTok)
     ids = seed_videos(store, data.promoted)
     env = api_env(fake, HARVESTER_FETCH_CONCURRENCY=4)
-    unreadable = dict(zip(ids, UNREADABLE.items()))
+    unreadable = dict(zip(ids, UNREADABLE.items(), strict=False))  # the rest of ids are readable
     for vid, (_, (reply, _)) in unreadable.items():
         fake.raw[vid] = reply
-    weird_types, unicode_vid, huge_vid, wrong_page, ok_vid, big_ids_vid = ids[len(UNREADABLE):]
+    weird_types, unicode_vid, huge_vid, wrong_page, ok_vid, big_ids_vid = ids[len(UNREADABLE) :]
 
     base = 7_300_000_000_000_000_000  # 19 digits
-    fake.data[weird_types] = {"has_more": False, "cursor": 5, "comments": [
-        _comment(base + 1, weird_types, 12345),                        # text a number
-        _comment(str(base + 2), str(weird_types), None),                # ids as digit strings, no text
-        _comment(base + 3, weird_types, {"nested": "[b]x[/b]"}, like_count="many", reply_count=-1,
-                 create_time="yesterday", parent_comment_id=[]),       # every field the wrong type
-        {"id": base + 4},                                              # only an id
-        {"id": "not-a-number", "text": "dropped: no usable id"},
-        {"id": 7.3e18, "text": "dropped: a float id has lost digits"},
-        {"id": True, "text": "dropped: a bool is no id"},
-        "a string instead of an object", None, 42, [],
-    ]}
+    fake.data[weird_types] = {
+        "has_more": False,
+        "cursor": 5,
+        "comments": [
+            _comment(base + 1, weird_types, 12345),  # text a number
+            _comment(str(base + 2), str(weird_types), None),  # ids as digit strings, no text
+            _comment(
+                base + 3,
+                weird_types,
+                {"nested": "[b]x[/b]"},
+                like_count="many",
+                reply_count=-1,
+                create_time="yesterday",
+                parent_comment_id=[],
+            ),  # every field the wrong type
+            {"id": base + 4},  # only an id
+            {"id": "not-a-number", "text": "dropped: no usable id"},
+            {"id": 7.3e18, "text": "dropped: a float id has lost digits"},
+            {"id": True, "text": "dropped: a bool is no id"},
+            "a string instead of an object",
+            None,
+            42,
+            [],
+        ],
+    }
     # ASCII-escaped JSON, the only way to send a lone surrogate ("\ud83d")
-    fake.raw[unicode_vid] = Reply(200, json.dumps({"data": {"has_more": False, "cursor": 6, "comments": [
-        _comment(base + 10 + i, unicode_vid, text) for i, text in enumerate(UNICODE)]},
-        "error": {"code": "ok", "message": "", "log_id": "1"}}, ensure_ascii=True).encode())
-    fake.data[huge_vid] = {"has_more": False, "cursor": 5000, "comments": [
-        _comment(base + 100 + i, huge_vid, f"comment {i} " + "x" * 200) for i in range(5000)]
-        + [_comment(base + 99, huge_vid, "y" * 1_000_000)]}
+    fake.raw[unicode_vid] = Reply(
+        200,
+        json.dumps(
+            {
+                "data": {
+                    "has_more": False,
+                    "cursor": 6,
+                    "comments": [_comment(base + 10 + i, unicode_vid, text) for i, text in enumerate(UNICODE)],
+                },
+                "error": {"code": "ok", "message": "", "log_id": "1"},
+            },
+            ensure_ascii=True,
+        ).encode(),
+    )
+    fake.data[huge_vid] = {
+        "has_more": False,
+        "cursor": 5000,
+        "comments": [_comment(base + 100 + i, huge_vid, f"comment {i} " + "x" * 200) for i in range(5000)]
+        + [_comment(base + 99, huge_vid, "y" * 1_000_000)],
+    }
     fake.data[wrong_page] = {"comments": "lots", "cursor": "next please", "has_more": "yes"}
-    fake.data[big_ids_vid] = {"has_more": False, "cursor": 4, "comments": [
-        _comment(INT64_MAX, big_ids_vid, "the largest 64-bit id"),
-        _comment(9_999_999_999_999_999_999, big_ids_vid, "19 digits, beyond 64 bits"),
-        _comment(10**25, big_ids_vid, "far beyond 64 bits"),
-        _comment(-5, big_ids_vid, "negative id"),
-    ]}
+    fake.data[big_ids_vid] = {
+        "has_more": False,
+        "cursor": 4,
+        "comments": [
+            _comment(INT64_MAX, big_ids_vid, "the largest 64-bit id"),
+            _comment(9_999_999_999_999_999_999, big_ids_vid, "19 digits, beyond 64 bits"),
+            _comment(10**25, big_ids_vid, "far beyond 64 bits"),
+            _comment(-5, big_ids_vid, "negative id"),
+        ],
+    }
 
     result = procs.run("--json", "harvest", env=env)
     assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
@@ -142,8 +173,9 @@ def test_garbage_answers_never_crash_a_harvest_and_dead_letter_items_replay_when
         return {int(i): t for i, t in query(store, "SELECT id, text FROM comments WHERE video_id = :v", v=vid)}
 
     assert texts(weird_types) == {base + 1: "12345", base + 2: "", base + 3: "{'nested': '[b]x[/b]'}", base + 4: ""}
-    row = query(store, "SELECT like_count, reply_count, created_at, parent_comment_id FROM comments WHERE id = :i",
-                i=base + 3)[0]
+    row = query(
+        store, "SELECT like_count, reply_count, created_at, parent_comment_id FROM comments WHERE id = :i", i=base + 3
+    )[0]
     assert row[0] is None and row[2] is None and row[3] is None
     stored_unicode = texts(unicode_vid)
     assert len(stored_unicode) == len(UNICODE)
@@ -185,17 +217,37 @@ def test_garbage_videos_never_crash_discovery(store, procs, fake_api):
     fake = fake_api(data, cls=GarbageTikTok)
     base = 7_300_000_000_000_000_000
     fake.extra_videos = [
-        {"id": str(base + 1), "video_description": "digit-string id #ad", "hashtag_names": ["ad"],
-         "create_time": "1700000000", "region_code": "DE", "username": "strings"},
+        {
+            "id": str(base + 1),
+            "video_description": "digit-string id #ad",
+            "hashtag_names": ["ad"],
+            "create_time": "1700000000",
+            "region_code": "DE",
+            "username": "strings",
+        },
         {"id": 9_999_999_999_999_999_999, "video_description": "beyond 64 bits #ad"},
-        {"id": base + 3, "video_description": 12345, "hashtag_names": "ad,sponsored", "username": ["x"],
-         "video_tag": {"type": "Branded", "number": 1}, "region_code": "NOT-A-REGION-CODE", "create_time": 10**30},
+        {
+            "id": base + 3,
+            "video_description": 12345,
+            "hashtag_names": "ad,sponsored",
+            "username": ["x"],
+            "video_tag": {"type": "Branded", "number": 1},
+            "region_code": "NOT-A-REGION-CODE",
+            "create_time": 10**30,
+        },
         {"video_id": base + 4, "video_description": "the other id key #ad"},
-        {"id": base + 5, "video_description": "#ad with a NUL \x00 and \x1b]0;title\x07 escapes",
-         "hashtag_names": ["ad", 5, None, {"x": 1}, "ad\x00"]},
+        {
+            "id": base + 5,
+            "video_description": "#ad with a NUL \x00 and \x1b]0;title\x07 escapes",
+            "hashtag_names": ["ad", 5, None, {"x": 1}, "ad\x00"],
+        },
         {"id": base + 6, "video_description": "[bold]#ad[/bold] '; DROP TABLE videos; --", "username": "o'brien"},
         {"id": base + 7, "video_tag": "Branded", "hashtag_names": None, "video_description": None},
-        None, "a string", 42, [], {"no": "id"},
+        None,
+        "a string",
+        42,
+        [],
+        {"no": "id"},
     ]
     fake.fail_next("notjson", "video/query")  # an HTML page, then a truncated one: retried
     fake.fail_next("truncated", "video/query")
@@ -205,8 +257,9 @@ def test_garbage_videos_never_crash_discovery(store, procs, fake_api):
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert json.loads(result.stdout)["status"] == "succeeded"
-    stored = {int(i): (d, u, r) for i, d, u, r in
-              query(store, "SELECT id, description, username, region_code FROM videos")}
+    stored = {
+        int(i): (d, u, r) for i, d, u, r in query(store, "SELECT id, description, username, region_code FROM videos")
+    }
     assert {int(v["id"]) for v in data.promoted} <= set(stored)
     assert {base + 1, base + 3, base + 4, base + 5, base + 6} <= set(stored)
     assert 9_999_999_999_999_999_999 not in stored and base + 7 not in stored  # no id / not promoted

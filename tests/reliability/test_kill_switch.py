@@ -26,8 +26,11 @@ def test_kill_switch_during_a_harvest_stops_it_within_one_item_and_releases_its_
     env = api_env(fake, HARVESTER_FETCH_CONCURRENCY=WORKERS, HARVESTER_HARVEST_BATCH_SIZE=4)
 
     run = procs.spawn("--json", "harvest", env=env)
-    wait_until(lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 2,
-               timeout=60, what="two videos harvested")
+    wait_until(
+        lambda: scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done'") >= 2,
+        timeout=60,
+        what="two videos harvested",
+    )
     flipped_at = store.now()
     killswitch.set_state(store, True, reason="reliability test", by="pytest")
     flipped = time.monotonic()
@@ -39,18 +42,24 @@ def test_kill_switch_during_a_harvest_stops_it_within_one_item_and_releases_its_
     assert result["status"] == "cancelled" and "kill switch" in result["message"]
     assert stopped_after < 5, stopped_after
     # within one item: each worker finished at most the video it was on
-    after = scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'done' AND harvested_at > :t",
-                   t=flipped_at - dt.timedelta(milliseconds=5))
+    after = scalar(
+        store,
+        "SELECT count(*) FROM videos WHERE harvest_state = 'done' AND harvested_at > :t",
+        t=flipped_at - dt.timedelta(milliseconds=5),
+    )
     assert after <= WORKERS, after
     # its claims are released and nothing is half-written
-    assert scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'in_progress' "
-                         "OR claimed_by IS NOT NULL") == 0
+    assert (
+        scalar(store, "SELECT count(*) FROM videos WHERE harvest_state = 'in_progress' OR claimed_by IS NOT NULL") == 0
+    )
     # every answered page was kept with the cursor to continue from; none half-written
     kept = 0
     for vid, state, pages, cursor, n in query(
-            store, "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
-                   "LEFT JOIN comments c ON c.video_id = v.id "
-                   "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor"):
+        store,
+        "SELECT v.id, v.harvest_state, v.comment_pages, v.comment_cursor, count(c.id) FROM videos v "
+        "LEFT JOIN comments c ON c.video_id = v.id "
+        "GROUP BY v.id, v.harvest_state, v.comment_pages, v.comment_cursor",
+    ):
         if state == "done":
             assert (pages, n) == (2, 150), (vid, state, pages, n)
         else:
@@ -70,8 +79,7 @@ def test_kill_switch_during_a_harvest_stops_it_within_one_item_and_releases_its_
     assert json.loads(resumed.stdout)["items_ok"] == len(ids) - done
     # the resumed run fetched only the remaining pages: no page was fetched twice
     assert {vid: fake.comment_pages(vid) for vid in ids} == {vid: 2 for vid in ids}
-    assert dict(query(store, "SELECT harvest_state, count(*) FROM videos GROUP BY harvest_state")) == {
-        "done": len(ids)}
+    assert dict(query(store, "SELECT harvest_state, count(*) FROM videos GROUP BY harvest_state")) == {"done": len(ids)}
     stored = [int(i) for (i,) in query(store, "SELECT id FROM comments")]
     assert len(stored) == len(set(stored)) and set(stored) == data.expected_comment_ids()
 
@@ -84,8 +92,11 @@ def test_kill_switch_during_an_extract_stops_it_between_batches(store, procs):
     # 4,800 batches of 5: several seconds of work however fast the machine, against a kill
     # switch that is read every 0.5 s
     run = procs.spawn("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "5"})
-    wait_until(lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
-               timeout=60, what="some comments extracted")
+    wait_until(
+        lambda: scalar(store, "SELECT count(*) FROM comments WHERE extracted_at IS NOT NULL") >= 200,
+        timeout=60,
+        what="some comments extracted",
+    )
     killswitch.set_state(store, True, reason="reliability test", by="pytest")
     out, err = run.communicate(timeout=60)
     assert run.returncode == 3, (out, err)

@@ -36,8 +36,16 @@ REDACTED = "********"
 
 def careless(text: str) -> str:
     """How a careless server repeats what it received: as is, URL-encoded, JSON-escaped, upper-cased."""
-    return " | ".join((text, quote(text, safe=""), quote_plus(text), json.dumps(text)[1:-1],
-                       json.dumps(text, ensure_ascii=False)[1:-1], text.upper()))
+    return " | ".join(
+        (
+            text,
+            quote(text, safe=""),
+            quote_plus(text),
+            json.dumps(text)[1:-1],
+            json.dumps(text, ensure_ascii=False)[1:-1],
+            text.upper(),
+        )
+    )
 
 
 def leaks(text: str, secrets=SECRETS, cores=CORES) -> list[str]:
@@ -45,8 +53,14 @@ def leaks(text: str, secrets=SECRETS, cores=CORES) -> list[str]:
     low = text.lower()
     found = []
     for secret in secrets:
-        for form in {secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
-                     json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}:
+        for form in {
+            secret,
+            quote(secret, safe=""),
+            quote(secret),
+            quote_plus(secret),
+            json.dumps(secret)[1:-1],
+            json.dumps(secret, ensure_ascii=False)[1:-1],
+        }:
             if form.lower() in low:
                 found.append(form)
     return found + [core for core in cores if core in low]
@@ -69,8 +83,9 @@ class EchoingApi(FakeTikTok):
             auth = req.headers.get("Authorization") or ""
             if vid in (self.echo_500, self.echo_400):
                 status, code = (500, "internal_error") if vid == self.echo_500 else (400, "invalid_params")
-                return self._error(status, code, f"{careless(auth)} from {careless(self.client_key)} "
-                                                 f"{careless(self.client_secret)}")
+                return self._error(
+                    status, code, f"{careless(auth)} from {careless(self.client_key)} {careless(self.client_secret)}"
+                )
             if vid == self.bidi_500:
                 return self._error(500, "internal_error", "evil \u202edesrever\u202c text \u2066isolated\u2069 end")
         if not req.path.startswith("/v2/"):  # a webhook on this server: 404 echoing its secret path
@@ -117,11 +132,18 @@ def test_canary_no_secret_in_any_output_table_or_webhook_body(store, procs, fake
     fake = fake_api(data, cls=EchoingApi, client_key=CLIENT_KEY, client_secret=CLIENT_SECRET)
     ids = seed_videos(store, data.promoted)
     fake.echo_500, fake.echo_400 = ids[0], ids[1]
-    env = api_env(fake, WORKER_API_KEY=WORKER_KEY, HARVESTER_ALERT_WEBHOOK_URL=fake.base_url + HOOK_PATH,
-                  HARVESTER_PING_URL=receiver.base_url + PING_PATH)
+    env = api_env(
+        fake,
+        WORKER_API_KEY=WORKER_KEY,
+        HARVESTER_ALERT_WEBHOOK_URL=fake.base_url + HOOK_PATH,
+        HARVESTER_PING_URL=receiver.base_url + PING_PATH,
+    )
     if store.dialect == "postgresql":  # trust authentication: any password is accepted
-        env["HARVESTER_DATABASE_URL"] = make_url(procs.env["HARVESTER_DATABASE_URL"]).set(
-            password=DB_PASSWORD).render_as_string(hide_password=False)
+        env["HARVESTER_DATABASE_URL"] = (
+            make_url(procs.env["HARVESTER_DATABASE_URL"])
+            .set(password=DB_PASSWORD)
+            .render_as_string(hide_password=False)
+        )
     outputs: list[tuple[tuple, str]] = []
 
     def run(*args, code=None, extra=None, stdin=None):
@@ -158,28 +180,68 @@ def test_canary_no_secret_in_any_output_table_or_webhook_body(store, procs, fake
     run("-v", "health", "--notify", extra={"HARVESTER_ALERT_WEBHOOK_URL": receiver.base_url + HOOK_PATH})
     run("kill-switch", "off", "--reason", "done", code=0)
     # every read and operator command, as a table and as JSON
-    for args in (("config", "list"), ("--json", "config", "list"), ("config", "get", "tiktok_client_secret"),
-                 ("config", "get", "tiktok_client_key"), ("config", "get", "worker_api_key"),
-                 ("config", "get", "harvester_alert_webhook_url"), ("config", "get", "harvester_ping_url"),
-                 ("--json", "config", "get", "harvester_database_url"), ("config", "get", "harvester_database_url"),
-                 ("jobs",), ("--json", "jobs"), ("logs", "--limit", "1000"), ("--json", "logs", "--limit", "1000"),
-                 ("dlq", "list"), ("--json", "dlq", "list"), ("dlq", "show", "1"), ("--json", "dlq", "show", "2"),
-                 ("domains",), ("domains", "--format", "csv"), ("--json", "domains"), ("budget",),
-                 ("--json", "budget"), ("watch", "--once"), ("cleanup", "--dry-run"), ("--json", "cleanup", "--dry-run"),
-                 ("kill-switch", "status"), ("init",), ("-v", "init")):
+    for args in (
+        ("config", "list"),
+        ("--json", "config", "list"),
+        ("config", "get", "tiktok_client_secret"),
+        ("config", "get", "tiktok_client_key"),
+        ("config", "get", "worker_api_key"),
+        ("config", "get", "harvester_alert_webhook_url"),
+        ("config", "get", "harvester_ping_url"),
+        ("--json", "config", "get", "harvester_database_url"),
+        ("config", "get", "harvester_database_url"),
+        ("jobs",),
+        ("--json", "jobs"),
+        ("logs", "--limit", "1000"),
+        ("--json", "logs", "--limit", "1000"),
+        ("dlq", "list"),
+        ("--json", "dlq", "list"),
+        ("dlq", "show", "1"),
+        ("--json", "dlq", "show", "2"),
+        ("domains",),
+        ("domains", "--format", "csv"),
+        ("--json", "domains"),
+        ("budget",),
+        ("--json", "budget"),
+        ("watch", "--once"),
+        ("cleanup", "--dry-run"),
+        ("--json", "cleanup", "--dry-run"),
+        ("kill-switch", "status"),
+        ("init",),
+        ("-v", "init"),
+    ):
         run(*args)
     run("dlq", "discard", "1")
     run("scan", stdin="see shop.example.com\n")
     # secrets are refused as overrides, and the refusal never echoes them
-    for key, value in (("tiktok_client_secret", CLIENT_SECRET), ("worker_api_key", WORKER_KEY),
-                       ("harvester_alert_webhook_url", receiver.base_url + HOOK_PATH),
-                       ("tiktok_api_base_url", "https://other-host.example/" + CLIENT_KEY)):
+    for key, value in (
+        ("tiktok_client_secret", CLIENT_SECRET),
+        ("worker_api_key", WORKER_KEY),
+        ("harvester_alert_webhook_url", receiver.base_url + HOOK_PATH),
+        ("tiktok_api_base_url", "https://other-host.example/" + CLIENT_KEY),
+    ):
         run("-v", "config", "set", key, value, code=2)
     # an error carrying a secret, with -v (its traceback too)
     run("-v", "harvest", "--video-id", CLIENT_SECRET, code=2)
     # every other command there is, as it comes (new commands are covered too)
-    covered = {"harvest", "discover", "extract", "run", "dlq", "health", "config", "jobs", "logs", "domains",
-               "budget", "watch", "cleanup", "kill-switch", "init", "scan"}
+    covered = {
+        "harvest",
+        "discover",
+        "extract",
+        "run",
+        "dlq",
+        "health",
+        "config",
+        "jobs",
+        "logs",
+        "domains",
+        "budget",
+        "watch",
+        "cleanup",
+        "kill-switch",
+        "init",
+        "scan",
+    }
     for name in top_level_commands():
         if name not in covered:
             run(name, stdin="")
@@ -187,8 +249,11 @@ def test_canary_no_secret_in_any_output_table_or_webhook_body(store, procs, fake
 
     tokens = list(fake.tokens)  # every access token issued (none was expired)
     assert tokens
-    everything = {"output": outputs, "tables": all_text(store),
-                  "webhook and ping bodies": [(h.path, h.body.decode("utf-8", "replace")) for h in receiver.requests]}
+    everything = {
+        "output": outputs,
+        "tables": all_text(store),
+        "webhook and ping bodies": [(h.path, h.body.decode("utf-8", "replace")) for h in receiver.requests],
+    }
     for args, text in outputs:
         assert not leaks(text), (args, leaks(text), text)
         for token in tokens:
@@ -215,11 +280,13 @@ def test_a_setting_that_fails_validation_is_never_echoed(bare_procs, tmp_path):
     secret_path = "hooks.example.com/services/T000/B000/canaryHOOK9c2e"
     env_file = tmp_path / "h.env"
     env_file.write_text("HARVESTER_PING_URL=hc-ping.com/canaryPING5d1f\n")
-    cases = [({"HARVESTER_ALERT_WEBHOOK_URL": secret_path}, "HARVESTER_ALERT_WEBHOOK_URL"),
-             ({"HARVESTER_ALERT_WEBHOOK_URL": "https:/" + secret_path}, "HARVESTER_ALERT_WEBHOOK_URL"),
-             ({"HARVESTER_ENV_FILE": str(env_file)}, "HARVESTER_PING_URL"),
-             ({"HARVESTER_PING_URL_HEALTH": "ftp://" + secret_path}, "HARVESTER_PING_URL_HEALTH"),
-             ({"WORKER_API_KEY": "canaryKEY\udcff"}, "WORKER_API_KEY")]
+    cases = [
+        ({"HARVESTER_ALERT_WEBHOOK_URL": secret_path}, "HARVESTER_ALERT_WEBHOOK_URL"),
+        ({"HARVESTER_ALERT_WEBHOOK_URL": "https:/" + secret_path}, "HARVESTER_ALERT_WEBHOOK_URL"),
+        ({"HARVESTER_ENV_FILE": str(env_file)}, "HARVESTER_PING_URL"),
+        ({"HARVESTER_PING_URL_HEALTH": "ftp://" + secret_path}, "HARVESTER_PING_URL_HEALTH"),
+        ({"WORKER_API_KEY": "canaryKEY\udcff"}, "WORKER_API_KEY"),
+    ]
     for env, name in cases:
         for verbose in ((), ("-v",)):
             result = bare_procs.run(*verbose, "--json", "jobs", env=dict(env, HARVESTER_DATABASE_URL=db))
@@ -233,8 +300,13 @@ def test_a_setting_that_fails_validation_is_never_echoed(bare_procs, tmp_path):
 @pytest.mark.parametrize("password", ["Pw/canary-3e9f", "Pw@canary-3e9f", "Pw%2Fcanary-3e9f%40x", "Pw:/@canary-3e9f"])
 def test_a_database_password_with_slash_or_at_is_never_shown(bare_procs, password):
     url = f"postgresql+psycopg://harvester:{password}@127.0.0.1:1/x"
-    for args in (("jobs",), ("init",), ("config", "list"), ("--json", "config", "get", "harvester_database_url"),
-                 ("-v", "jobs")):
+    for args in (
+        ("jobs",),
+        ("init",),
+        ("config", "list"),
+        ("--json", "config", "get", "harvester_database_url"),
+        ("-v", "jobs"),
+    ):
         result = bare_procs.run(*args, env={"HARVESTER_DATABASE_URL": url})
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         text = result.stdout + result.stderr
@@ -249,8 +321,10 @@ def test_a_database_password_with_a_slash_is_redacted_on_a_live_postgresql(run_p
     url = db_url.replace("postgresql+psycopg://postgres@", "postgresql+psycopg://postgres:Pw/canary-7a1b@", 1)
     assert url != db_url
     env = {"HARVESTER_DATABASE_URL": url}
-    outputs = [run_proc(*args, env=env) for args in (("init",), ("config", "list"), ("jobs",),
-                                                      ("--json", "config", "get", "harvester_database_url"))]
+    outputs = [
+        run_proc(*args, env=env)
+        for args in (("init",), ("config", "list"), ("jobs",), ("--json", "config", "get", "harvester_database_url"))
+    ]
     for result in outputs:
         assert result.returncode == 0, result.stderr
         assert "canary-7a1b" not in (result.stdout + result.stderr).lower(), result.stdout + result.stderr
@@ -258,11 +332,17 @@ def test_a_database_password_with_a_slash_is_redacted_on_a_live_postgresql(run_p
 
 
 def test_credentials_inside_a_url_setting_are_not_shown_by_config_list(cli):
-    env = {"TIKTOK_API_BASE_URL": "https://apiuser:canaryPW41@api.example.com/x?token=canaryTOK41&sig=canarySIG41&a=1",
-           "WORKER_WEBHOOK_URL": "https://w.example.com/base?access_token=canaryAT41&key=canaryK41",
-           "HARVESTER_SOURCE": "worker"}
-    for args in (("config", "list"), ("--json", "config", "list"), ("config", "get", "tiktok_api_base_url"),
-                 ("--json", "config", "get", "worker_webhook_url")):
+    env = {
+        "TIKTOK_API_BASE_URL": "https://apiuser:canaryPW41@api.example.com/x?token=canaryTOK41&sig=canarySIG41&a=1",
+        "WORKER_WEBHOOK_URL": "https://w.example.com/base?access_token=canaryAT41&key=canaryK41",
+        "HARVESTER_SOURCE": "worker",
+    }
+    for args in (
+        ("config", "list"),
+        ("--json", "config", "list"),
+        ("config", "get", "tiktok_api_base_url"),
+        ("--json", "config", "get", "worker_webhook_url"),
+    ):
         result = cli(*args, env=env)
         assert result.exit_code == 0, result.stderr
         text = result.stdout + result.stderr
@@ -298,15 +378,34 @@ def test_every_write_to_the_store_passes_the_redaction_layer(store, db_url, tmp_
     from harvester_cli.store import logs, runs
 
     secret = "canary-Wp9/+z"
-    settings_mod.load({"HARVESTER_DATABASE_URL": db_url, "WORKER_API_KEY": secret,
-                       "HARVESTER_LOCK_DIR": str(tmp_path / "locks")})
+    settings_mod.load(
+        {"HARVESTER_DATABASE_URL": db_url, "WORKER_API_KEY": secret, "HARVESTER_LOCK_DIR": str(tmp_path / "locks")}
+    )
     echoed = careless(secret) + " and http://u:canary-pw-2@h/x?signature=canary-sig-2"
     try:
         logs.write(store, "test.event", f"message {echoed}", details={"echo": echoed})
-        dlq_store.add(store, job_type="harvesting", item_key="1", payload={"echo": echoed}, error=echoed,
-                      error_type="Test", run_id=None)
-        run_id = runs.start(store, job_type="cleanup", status="running", host="h", pid=1, slot=1, token="t" * 32,
-                            lock_ref=None, params={"echo": echoed}, deadline_at=None, error=echoed)
+        dlq_store.add(
+            store,
+            job_type="harvesting",
+            item_key="1",
+            payload={"echo": echoed},
+            error=echoed,
+            error_type="Test",
+            run_id=None,
+        )
+        run_id = runs.start(
+            store,
+            job_type="cleanup",
+            status="running",
+            host="h",
+            pid=1,
+            slot=1,
+            token="t" * 32,
+            lock_ref=None,
+            params={"echo": echoed},
+            deadline_at=None,
+            error=echoed,
+        )
         runs.finish(store, run_id, "t" * 32, status="failed", items_ok=0, items_failed=1, error=echoed)
         stored = all_text(store)
         assert "canary" not in stored.lower(), stored
@@ -320,14 +419,17 @@ def test_every_write_to_the_store_passes_the_redaction_layer(store, db_url, tmp_
 # -- endpoints that receive credentials (part 2) ----------------------------------------------------
 
 
-@pytest.mark.parametrize("key, value, needle", [
-    ("tiktok_api_base_url", "http://other-host.example", "receives credentials"),
-    ("tiktok_api_base_url", "https://other-host.example", "receives credentials"),
-    ("worker_webhook_url", "https://other-host.example/w", "receives credentials"),
-    ("harvester_alert_webhook_url", "https://hooks.example.com/x", "secret"),
-    ("harvester_ping_url", "https://hc-ping.com/x", "secret"),
-    ("harvester_ping_url_harvesting", "https://hc-ping.com/y", "secret"),
-])
+@pytest.mark.parametrize(
+    "key, value, needle",
+    [
+        ("tiktok_api_base_url", "http://other-host.example", "receives credentials"),
+        ("tiktok_api_base_url", "https://other-host.example", "receives credentials"),
+        ("worker_webhook_url", "https://other-host.example/w", "receives credentials"),
+        ("harvester_alert_webhook_url", "https://hooks.example.com/x", "secret"),
+        ("harvester_ping_url", "https://hc-ping.com/x", "secret"),
+        ("harvester_ping_url_harvesting", "https://hc-ping.com/y", "secret"),
+    ],
+)
 def test_config_set_of_an_endpoint_is_refused_saying_why(cli, store, key, value, needle):
     result = cli("config", "set", key, value)
     assert result.exit_code == 2, result.stdout
@@ -358,15 +460,18 @@ def test_a_system_config_row_for_an_endpoint_is_ignored_and_shown_as_ignored(sto
     assert procs.run("config", "unset", "tiktok_api_base_url", env=env).returncode == 0
 
 
-@pytest.mark.parametrize("url, allowed", [
-    ("http://api.example.com", False),
-    ("http://10.0.0.5:8080", False),
-    ("http://127.0.0.1:9", True),
-    ("http://127.8.9.10:9/x", True),
-    ("http://localhost:9", True),
-    ("http://[::1]:9", True),
-    ("https://api.example.com", True),
-])
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("http://api.example.com", False),
+        ("http://10.0.0.5:8080", False),
+        ("http://127.0.0.1:9", True),
+        ("http://127.8.9.10:9/x", True),
+        ("http://localhost:9", True),
+        ("http://[::1]:9", True),
+        ("https://api.example.com", True),
+    ],
+)
 def test_plain_http_endpoints_are_refused_except_on_loopback(cli, url, allowed):
     for name in ("TIKTOK_API_BASE_URL", "WORKER_WEBHOOK_URL", "HARVESTER_ALERT_WEBHOOK_URL", "HARVESTER_PING_URL"):
         result = cli("config", "get", name.lower(), env={name: url})
@@ -404,8 +509,10 @@ def test_verbose_log_lines_never_carry_bidi_or_c1_controls_raw(store, procs, fak
 
 
 def test_scan_ids_never_carry_bidi_or_c1_controls_raw(bare_procs):
-    lines = [json.dumps({"id": "a\u202eb\x85c\x9bd\u2067e", "text": "see shop.example.com"}, ensure_ascii=False),
-             json.dumps({"id": 7, "text": "x.com"})]
+    lines = [
+        json.dumps({"id": "a\u202eb\x85c\x9bd\u2067e", "text": "see shop.example.com"}, ensure_ascii=False),
+        json.dumps({"id": 7, "text": "x.com"}),
+    ]
     result = bare_procs.run("scan", "--jsonl", input="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     for raw in ("\u202e", "\x85", "\x9b", "\u2067"):

@@ -61,21 +61,24 @@ def _all_text(store) -> str:
 @pytest.mark.slow
 def test_secrets_never_appear_in_output_logs_errors_tracebacks_or_tables(store, procs, fake_api, db_url, tmp_path):
     data = dataset(3, 120, seed=61)
-    fake = fake_api(data, cls=EchoingTikTok, client_key=CANARIES["TIKTOK_CLIENT_KEY"],
-                    client_secret=CANARIES["TIKTOK_CLIENT_SECRET"])
+    fake = fake_api(
+        data,
+        cls=EchoingTikTok,
+        client_key=CANARIES["TIKTOK_CLIENT_KEY"],
+        client_secret=CANARIES["TIKTOK_CLIENT_SECRET"],
+    )
     ids = seed_videos(store, data.promoted)
     fake.echo_video_500, fake.echo_video_400 = ids[0], ids[1]
     env_file = tmp_path / "harvester.env"  # the client secret comes from a .env file
-    env_file.write_text(f"TIKTOK_CLIENT_SECRET={CANARIES['TIKTOK_CLIENT_SECRET']}\n"
-                        f"WORKER_API_KEY='{CANARIES['WORKER_API_KEY']}'\n")
+    env_file.write_text(
+        f"TIKTOK_CLIENT_SECRET={CANARIES['TIKTOK_CLIENT_SECRET']}\nWORKER_API_KEY='{CANARIES['WORKER_API_KEY']}'\n"
+    )
     env = api_env(fake)
     del env["TIKTOK_CLIENT_SECRET"]
-    env.update(HARVESTER_ENV_FILE=str(env_file),
-               HARVESTER_ALERT_WEBHOOK_URL=f"{fake.base_url}/hooks/{WEBHOOK_CANARY}")
+    env.update(HARVESTER_ENV_FILE=str(env_file), HARVESTER_ALERT_WEBHOOK_URL=f"{fake.base_url}/hooks/{WEBHOOK_CANARY}")
     canaries = list(CANARIES.values()) + [WEBHOOK_CANARY]
     if store.dialect == "postgresql":  # trust authentication: any password is accepted
-        env["HARVESTER_DATABASE_URL"] = make_url(db_url).set(password=DB_PASSWORD).render_as_string(
-            hide_password=False)
+        env["HARVESTER_DATABASE_URL"] = make_url(db_url).set(password=DB_PASSWORD).render_as_string(hide_password=False)
         canaries.append(DB_PASSWORD)
 
     outputs = []
@@ -99,10 +102,17 @@ def test_secrets_never_appear_in_output_logs_errors_tracebacks_or_tables(store, 
     assert "client_secret=********" in scalar(store, "SELECT error FROM job_status ORDER BY id DESC")
     # a webhook that answers 404 with its own URL (which is secret) in the body
     run("-v", "--json", "health", "--notify")
-    for args in (("config", "list"), ("--json", "config", "list"), ("config", "get", "tiktok_client_secret"),
-                 ("--json", "config", "get", "harvester_database_url"), ("--json", "jobs"),
-                 ("--json", "logs", "--limit", "1000"), ("logs", "--limit", "1000"), ("dlq", "list"),
-                 ("--json", "dlq", "show", "1")):
+    for args in (
+        ("config", "list"),
+        ("--json", "config", "list"),
+        ("config", "get", "tiktok_client_secret"),
+        ("--json", "config", "get", "harvester_database_url"),
+        ("--json", "jobs"),
+        ("--json", "logs", "--limit", "1000"),
+        ("logs", "--limit", "1000"),
+        ("dlq", "list"),
+        ("--json", "dlq", "show", "1"),
+    ):
         run(*args, code=0)
     # secrets are refused as runtime overrides, without echoing the value
     refused = run("-v", "config", "set", "tiktok_client_secret", CANARIES["TIKTOK_CLIENT_SECRET"], code=2)
@@ -133,8 +143,10 @@ def test_rich_markup_and_escape_sequences_in_comments_are_shown_not_interpreted(
     from harvester_cli.models import Comment
     from harvester_cli.store import comments as comments_store
 
-    hostile = ("[bold red]BUY[/bold red] at shop-now.com \x1b[2J\x1b[31mred\x1b[0m "
-               "\x1b]0;pwned-title\x07 \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x07\x08\r[link=x]y[/link]")
+    hostile = (
+        "[bold red]BUY[/bold red] at shop-now.com \x1b[2J\x1b[31mred\x1b[0m "
+        "\x1b]0;pwned-title\x07 \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x07\x08\r[link=x]y[/link]"
+    )
     vid = 7_300_000_000_000_000_123
     seed_videos(store, [{"id": vid, "username": "u"}])
     with store.tx() as conn:
@@ -143,8 +155,15 @@ def test_rich_markup_and_escape_sequences_in_comments_are_shown_not_interpreted(
     # a dead-letter item whose error carries hostile server text
     from harvester_cli.store import dlq as dlq_store
 
-    dlq_store.add(store, job_type="harvesting", item_key=str(vid), payload={"video_id": str(vid)},
-                  error=f"server said: {hostile}", error_type="PermanentSourceError", run_id=None)
+    dlq_store.add(
+        store,
+        job_type="harvesting",
+        item_key=str(vid),
+        payload={"video_id": str(vid)},
+        error=f"server said: {hostile}",
+        error_type="PermanentSourceError",
+        run_id=None,
+    )
 
     def check(out: str, whole: bool):
         assert "[boldred]BUY[/boldred]" in out  # markup shown literally (spaces removed)
@@ -212,12 +231,24 @@ def test_sql_is_always_bound_quotes_and_drop_table_are_stored_verbatim(store, pr
     data.promoted[0]["video_description"] = f"#ad {nasty}"
     data.promoted[0]["username"] = "o'brien\"; DROP TABLE videos; --"
     data.promoted[0]["comment_count"] = 2  # (a video that reports 0 comments is not fetched)
-    data.comments.extend([
-        {"id": 7_300_000_000_000_000_201, "video_id": vid, "parent_comment_id": vid, "text": nasty,
-         "create_time": 1_700_000_000},
-        {"id": 7_300_000_000_000_000_202, "video_id": vid, "parent_comment_id": vid,
-         "text": "see x.com'); DROP TABLE domains; --", "create_time": 1_700_000_000},
-    ])
+    data.comments.extend(
+        [
+            {
+                "id": 7_300_000_000_000_000_201,
+                "video_id": vid,
+                "parent_comment_id": vid,
+                "text": nasty,
+                "create_time": 1_700_000_000,
+            },
+            {
+                "id": 7_300_000_000_000_000_202,
+                "video_id": vid,
+                "parent_comment_id": vid,
+                "text": "see x.com'); DROP TABLE domains; --",
+                "create_time": 1_700_000_000,
+            },
+        ]
+    )
     fake = fake_api(data)
     env = api_env(fake)
     for args in (("discover",), ("harvest",), ("extract",)):
@@ -243,49 +274,56 @@ def test_sql_is_always_bound_quotes_and_drop_table_are_stored_verbatim(store, pr
         assert scalar(store, f"SELECT count(*) FROM {table}") > 0
 
 
-@pytest.mark.parametrize("content, expected, verbose", [
-    ("HARVESTER_SOURCE=files\nthis line is not a setting\n", ":2: not a KEY=value line", False),
-    ("TIKTOK_CLIENT_SECRET=canarySECRET-51d0e2\ncanarySECRET-51d0e2\n", ":2: not a KEY=value line", True),
-    ("HARVESTER_SOURCE=filez\n", "HARVESTER_SOURCE", False),
-    ("MAX_CONCURRENT_HARVESTING_JOBS=ten\n", "MAX_CONCURRENT_HARVESTING_JOBS", False),
-    ("HARVESTER_DATABASE_URL=mysql://root:canarySECRET-51d0e2@db/x\n", "not a supported database URL", True),
-    ("HARVESTER_SOURCE=files\nHARVESTER_DATABASE_URL='sqlite:///unterminated.db\n", ":2: cannot be parsed", False),
-    ('TIKTOK_CLIENT_SECRET="canarySECRET-51d0e2\nHARVESTER_SOURCE=tiktok\n', ":1: cannot be parsed", True),
-    ("\x00\xff garbage\n", "not a KEY=value line", False),
-])
+@pytest.mark.parametrize(
+    "content, expected, verbose",
+    [
+        ("HARVESTER_SOURCE=files\nthis line is not a setting\n", ":2: not a KEY=value line", False),
+        ("TIKTOK_CLIENT_SECRET=canarySECRET-51d0e2\ncanarySECRET-51d0e2\n", ":2: not a KEY=value line", True),
+        ("HARVESTER_SOURCE=filez\n", "HARVESTER_SOURCE", False),
+        ("MAX_CONCURRENT_HARVESTING_JOBS=ten\n", "MAX_CONCURRENT_HARVESTING_JOBS", False),
+        ("HARVESTER_DATABASE_URL=mysql://root:canarySECRET-51d0e2@db/x\n", "not a supported database URL", True),
+        ("HARVESTER_SOURCE=files\nHARVESTER_DATABASE_URL='sqlite:///unterminated.db\n", ":2: cannot be parsed", False),
+        ('TIKTOK_CLIENT_SECRET="canarySECRET-51d0e2\nHARVESTER_SOURCE=tiktok\n', ":1: cannot be parsed", True),
+        ("\x00\xff garbage\n", "not a KEY=value line", False),
+    ],
+)
 def test_a_malformed_env_file_is_rejected_clearly(bare_procs, tmp_path, content, expected, verbose):
     env_file = tmp_path / "bad.env"
-    env_file.write_bytes(content.encode("utf-8", "surrogateescape") if "\xff" not in content
-                         else content.encode("latin-1"))
+    env_file.write_bytes(
+        content.encode("utf-8", "surrogateescape") if "\xff" not in content else content.encode("latin-1")
+    )
     env = {"HARVESTER_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"}
     if "DATABASE_URL" in content:
         del env["HARVESTER_DATABASE_URL"]
-    for verbose in ((), ("-v",)) if verbose else ((),):  # -v adds the traceback, still scrubbed
-        result = bare_procs.run(*verbose, "--env-file", str(env_file), "--json", "jobs", env=env)
+    for flags in ((), ("-v",)) if verbose else ((),):  # -v adds the traceback, still scrubbed
+        result = bare_procs.run(*flags, "--env-file", str(env_file), "--json", "jobs", env=env)
         assert result.returncode == 2, (content, result.stdout, result.stderr)
         lines = [line for line in result.stderr.splitlines() if "harvester error: " in line]
         assert len(lines) == 1 and expected in lines[0], result.stderr
-        assert verbose or (len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr)
+        assert flags or (len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr)
         assert "canarySECRET" not in result.stdout + result.stderr
         assert result.stdout == ""
 
 
-@pytest.mark.parametrize("url, expected, verbose", [
-    ("mysql://root:canarySECRET-51d0e2@db/x", "not a supported database URL", False),
-    ("postgresql+psycopg://u:canarySECRET-51d0e2@[::1/x", "malformed", True),
-    ("postgresql+nosuchdriver://u:canarySECRET-51d0e2@127.0.0.1/x", "unusable", False),
-    ("postgresql+psycopg://u:canarySECRET-51d0e2@127.0.0.1:1/x", "cannot connect", True),
-    ("postgresql+psycopg://u:canarySECRET-51d0e2@127.0.0.1:notaport/x", "malformed", False),
-    ("sqlite:////nonexistent-dir/canarySECRET/h.db", "does not exist", False),
-    ("   ", "HARVESTER_DATABASE_URL", False),
-])
+@pytest.mark.parametrize(
+    "url, expected, verbose",
+    [
+        ("mysql://root:canarySECRET-51d0e2@db/x", "not a supported database URL", False),
+        ("postgresql+psycopg://u:canarySECRET-51d0e2@[::1/x", "malformed", True),
+        ("postgresql+nosuchdriver://u:canarySECRET-51d0e2@127.0.0.1/x", "unusable", False),
+        ("postgresql+psycopg://u:canarySECRET-51d0e2@127.0.0.1:1/x", "cannot connect", True),
+        ("postgresql+psycopg://u:canarySECRET-51d0e2@127.0.0.1:notaport/x", "malformed", False),
+        ("sqlite:////nonexistent-dir/canarySECRET/h.db", "does not exist", False),
+        ("   ", "HARVESTER_DATABASE_URL", False),
+    ],
+)
 def test_a_malformed_or_unusable_database_url_is_rejected_clearly(bare_procs, url, expected, verbose):
-    for verbose in ((), ("-v",)) if verbose else ((),):
-        result = bare_procs.run(*verbose, "--json", "jobs", env={"HARVESTER_DATABASE_URL": url})
+    for flags in ((), ("-v",)) if verbose else ((),):
+        result = bare_procs.run(*flags, "--json", "jobs", env={"HARVESTER_DATABASE_URL": url})
         assert result.returncode == 2, (url, result.stdout, result.stderr)
         lines = [line for line in result.stderr.splitlines() if "harvester error: " in line]
         assert len(lines) == 1 and expected in lines[0], (url, result.stderr)
-        assert verbose or (len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr)
+        assert flags or (len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr)
         if "sqlite" not in url:
             assert "canarySECRET" not in result.stdout + result.stderr, result.stderr
 
@@ -294,10 +332,10 @@ def test_the_lock_directory_is_created_private(bare_procs, tmp_path):
     db = tmp_path / "data" / "h.db"
     db.parent.mkdir()
     lock_dir = tmp_path / "state" / "deep" / "locks"
-    for env, expected_dir in (({"HARVESTER_DATABASE_URL": f"sqlite:///{db}", "HARVESTER_LOCK_DIR": str(lock_dir)},
-                               lock_dir),
-                              ({"HARVESTER_DATABASE_URL": f"sqlite:///{db}", "HARVESTER_LOCK_DIR": ""},
-                               db.parent / "h.db.locks")):
+    for env, expected_dir in (
+        ({"HARVESTER_DATABASE_URL": f"sqlite:///{db}", "HARVESTER_LOCK_DIR": str(lock_dir)}, lock_dir),
+        ({"HARVESTER_DATABASE_URL": f"sqlite:///{db}", "HARVESTER_LOCK_DIR": ""}, db.parent / "h.db.locks"),
+    ):
         # even with a permissive umask the directory is private and the lock files are not writable by others
         result = bare_procs.run("cleanup", env=env, preexec_fn=lambda: os.umask(0))
         assert result.returncode == 0, result.stderr

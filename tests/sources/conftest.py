@@ -63,8 +63,9 @@ def recorder() -> Recorder:
 @pytest.fixture
 def make_deps(recorder):
     def build(settings, policy: RetryPolicy = FAST_POLICY) -> SourceDeps:
-        return SourceDeps(settings, policy=policy, spend=recorder.spend,
-                          exhausted=recorder.mark_exhausted, note=recorder.note)
+        return SourceDeps(
+            settings, policy=policy, spend=recorder.spend, exhausted=recorder.mark_exhausted, note=recorder.note
+        )
 
     return build
 
@@ -87,8 +88,11 @@ def tiktok_fake(dataset):
 @pytest.fixture
 def tiktok_env():
     def env(fake, **extra: str) -> dict:
-        values = {"TIKTOK_API_BASE_URL": fake.base_url, "TIKTOK_CLIENT_KEY": "test-key",
-                  "TIKTOK_CLIENT_SECRET": "test-secret"}
+        values = {
+            "TIKTOK_API_BASE_URL": fake.base_url,
+            "TIKTOK_CLIENT_KEY": "test-key",
+            "TIKTOK_CLIENT_SECRET": "test-secret",
+        }
         values.update(extra)
         return values
 

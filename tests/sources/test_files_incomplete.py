@@ -25,13 +25,22 @@ PER_VIDEO = 150  # two pages
 
 
 def _video(i: int) -> dict:
-    return {"id": 7_300_000_000_000_000_000 + i, "username": f"shop{i}", "description": f"lamp #ad {i}",
-            "hashtags": ["ad"], "create_time": 1_700_000_000 + i}
+    return {
+        "id": 7_300_000_000_000_000_000 + i,
+        "username": f"shop{i}",
+        "description": f"lamp #ad {i}",
+        "hashtags": ["ad"],
+        "create_time": 1_700_000_000 + i,
+    }
 
 
 def _comment(vid: int, j: int, text: str | None = None) -> dict:
-    return {"id": vid * 1000 % (2**62) + j + 1, "video_id": vid, "create_time": 1_700_000_100,
-            "text": text if text is not None else f"comment {j} on shop{vid % 100}.com"}
+    return {
+        "id": vid * 1000 % (2**62) + j + 1,
+        "video_id": vid,
+        "create_time": 1_700_000_100,
+        "text": text if text is not None else f"comment {j} on shop{vid % 100}.com",
+    }
 
 
 def _lines(records) -> str:
@@ -52,8 +61,11 @@ def h(run_proc, dataset):
     directory = dataset[0]
 
     def run(*args, env=None, timeout=120):
-        return run_proc(*args, env={"HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(directory),
-                                    **(env or {})}, timeout=timeout)
+        return run_proc(
+            *args,
+            env={"HARVESTER_SOURCE": "files", "HARVESTER_FILES_DIR": str(directory), **(env or {})},
+            timeout=timeout,
+        )
 
     return run
 
@@ -109,7 +121,7 @@ def test_a_comments_file_still_growing_is_refused(db_url, h, proc_env, dataset):
     stop = threading.Event()
 
     def copy_goes_on():
-        rest = comments[len(comments) // 2:]
+        rest = comments[len(comments) // 2 :]
         with path.open("a") as fh:
             while not stop.is_set():
                 for record in rest[:5]:
@@ -160,12 +172,17 @@ def test_hostile_lines_are_skipped_and_the_import_goes_on(db_url, h, dataset):
     directory, videos, comments = dataset
     nested = "[" * 100_000 + "]" * 100_000
     (directory / "videos.jsonl").write_text(
-        _lines(videos[:2]) + '{"id": 1, "hashtags": ' + nested + "}\n" + _lines(videos[2:]))
+        _lines(videos[:2]) + '{"id": 1, "hashtags": ' + nested + "}\n" + _lines(videos[2:])
+    )
     vid = videos[0]["id"]
     (directory / "comments.jsonl").write_text(
-        _lines(comments[:10]) + nested + "\n"
-        + json.dumps(_comment(vid, 999, "a lone \ud800 surrogate on shein.com"), ensure_ascii=True) + "\n"
-        + _lines(comments[10:]))
+        _lines(comments[:10])
+        + nested
+        + "\n"
+        + json.dumps(_comment(vid, 999, "a lone \ud800 surrogate on shein.com"), ensure_ascii=True)
+        + "\n"
+        + _lines(comments[10:])
+    )
 
     found = h("--json", "discover")
     assert found.returncode == 0, found.stderr

@@ -24,8 +24,11 @@ def test_client_sends_user_agent_and_uses_settings(make_settings):
         seen["extra"] = request.headers.get("X-Test")
         return _response(200, b"{}")
 
-    client = http.build_client(make_settings(HARVESTER_HTTP_TIMEOUT_SECONDS="2.5", HARVESTER_FETCH_CONCURRENCY="16"),
-                               transport=httpx.MockTransport(handler), headers={"X-Test": "yes"})
+    client = http.build_client(
+        make_settings(HARVESTER_HTTP_TIMEOUT_SECONDS="2.5", HARVESTER_FETCH_CONCURRENCY="16"),
+        transport=httpx.MockTransport(handler),
+        headers={"X-Test": "yes"},
+    )
     with client:
         client.get("http://api.test/x")
         assert client.timeout.read == 2.5
@@ -40,17 +43,20 @@ def test_pool_is_big_enough_for_the_fetch_concurrency(make_settings):
         assert pool._max_connections >= 32
 
 
-@pytest.mark.parametrize("value,expected", [
-    (7386111312293610270, 7386111312293610270),
-    ("7386111312293610271", 7386111312293610271),
-    (" 42 ", 42),
-    (2**63 - 1, 2**63 - 1),
-    (1.0, None),
-    (7.386111312293610e18, None),
-    (True, None),
-    ("12a", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (7386111312293610270, 7386111312293610270),
+        ("7386111312293610271", 7386111312293610271),
+        (" 42 ", 42),
+        (2**63 - 1, 2**63 - 1),
+        (1.0, None),
+        (7.386111312293610e18, None),
+        (True, None),
+        ("12a", None),
+        (None, None),
+    ],
+)
 def test_as_int_is_exact_and_refuses_floats(value, expected):
     assert http.as_int(value) == expected
 

@@ -13,11 +13,14 @@ def test_unset_source_says_how_to_fix(make_settings, make_deps):
         open_source(settings, make_deps(settings))
 
 
-@pytest.mark.parametrize("name,cls,env", [
-    ("tiktok", TikTokSource, {"TIKTOK_CLIENT_KEY": "k", "TIKTOK_CLIENT_SECRET": "s"}),
-    ("worker", WorkerSource, {"WORKER_WEBHOOK_URL": "http://127.0.0.1:9", "WORKER_API_KEY": "k"}),
-    ("files", FilesSource, {}),
-])
+@pytest.mark.parametrize(
+    "name,cls,env",
+    [
+        ("tiktok", TikTokSource, {"TIKTOK_CLIENT_KEY": "k", "TIKTOK_CLIENT_SECRET": "s"}),
+        ("worker", WorkerSource, {"WORKER_WEBHOOK_URL": "http://127.0.0.1:9", "WORKER_API_KEY": "k"}),
+        ("files", FilesSource, {}),
+    ],
+)
 def test_each_name_opens_its_source(name, cls, env, make_settings, make_deps, tmp_path):
     (tmp_path / "videos.jsonl").write_text("")
     settings = make_settings(HARVESTER_SOURCE=name, HARVESTER_FILES_DIR=str(tmp_path), **env)

@@ -5,8 +5,14 @@ import pytest
 
 from harvester_cli import errors
 from harvester_cli.sources.tiktok import TikTokSource
-from tests.fakes.tiktok_server import (COMMENT_LIST_PATH, COMMERCIAL_QUERY_PATH, VIDEO_QUERY_PATH, FakeTikTok,
-                                       is_promoted, make_dataset)
+from tests.fakes.tiktok_server import (
+    COMMENT_LIST_PATH,
+    COMMERCIAL_QUERY_PATH,
+    VIDEO_QUERY_PATH,
+    FakeTikTok,
+    is_promoted,
+    make_dataset,
+)
 
 
 def _bodies(fake, path):
@@ -128,8 +134,11 @@ def test_discovery_pages_with_cursor_and_search_id(tiktok, tiktok_fake, dataset)
     assert bodies[1]["search_id"] == bodies[2]["search_id"]
     assert all(b["max_count"] == 100 for b in bodies)
     query = bodies[0]["query"]
-    assert query["or"][0] == {"field_name": "hashtag_name", "operation": "IN",
-                              "field_values": ["ad", "sponsored", "paidpartnership", "tiktokmademebuyit"]}
+    assert query["or"][0] == {
+        "field_name": "hashtag_name",
+        "operation": "IN",
+        "field_values": ["ad", "sponsored", "paidpartnership", "tiktokmademebuyit"],
+    }
 
 
 def test_promoted_reasons_are_explained(tiktok):
@@ -139,9 +148,15 @@ def test_promoted_reasons_are_explained(tiktok):
 
 
 def test_query_uses_keywords_and_regions(tiktok_fake, make_settings, make_deps, tiktok_env):
-    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env,
-                     HARVESTER_DISCOVERY_HASHTAGS="ad", HARVESTER_DISCOVERY_KEYWORDS="serum,lamp",
-                     HARVESTER_DISCOVERY_REGIONS="DE,FR")
+    source = _source(
+        tiktok_fake,
+        make_settings,
+        make_deps,
+        tiktok_env,
+        HARVESTER_DISCOVERY_HASHTAGS="ad",
+        HARVESTER_DISCOVERY_KEYWORDS="serum,lamp",
+        HARVESTER_DISCOVERY_REGIONS="DE,FR",
+    )
     found = list(source.discover())
     query = _bodies(tiktok_fake, VIDEO_QUERY_PATH)[0]["query"]
     assert query["and"] == [{"field_name": "region_code", "operation": "IN", "field_values": ["DE", "FR"]}]
@@ -157,11 +172,13 @@ def test_no_hashtags_and_no_keywords_is_a_config_error(tiktok_fake, make_setting
 
 def test_windows_are_at_most_30_days_newest_first(tiktok_fake, make_settings, make_deps, tiktok_env):
     source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="75")
-    source.utcnow = lambda: dt.datetime(2026, 3, 31, 23, 59, tzinfo=dt.timezone.utc)
+    source.utcnow = lambda: dt.datetime(2026, 3, 31, 23, 59, tzinfo=dt.UTC)
     windows = source.windows()
-    assert windows == [(dt.date(2026, 3, 2), dt.date(2026, 3, 31)),
-                       (dt.date(2026, 1, 31), dt.date(2026, 3, 1)),
-                       (dt.date(2026, 1, 16), dt.date(2026, 1, 30))]
+    assert windows == [
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 31)),
+        (dt.date(2026, 1, 31), dt.date(2026, 3, 1)),
+        (dt.date(2026, 1, 16), dt.date(2026, 1, 30)),
+    ]
     list(source.discover())
     sent = {(b["start_date"], b["end_date"]) for b in _bodies(tiktok_fake, VIDEO_QUERY_PATH)}
     assert sent == {("20260302", "20260331"), ("20260131", "20260301"), ("20260116", "20260130")}
@@ -210,9 +227,14 @@ def test_empty_page_with_has_more_continues(dataset, make_settings, make_deps, t
 
 def test_video_id_key_tag_variant_and_missing_fields(dataset, make_settings, make_deps, tiktok_env):
     videos, comments = dataset
-    with FakeTikTok(videos, comments, video_id_key="video_id", video_tag_keys="video_tag_type",
-                    missing_fields=True,
-                    missing_field_names={"region_code", "username", "video_description"}) as fake:
+    with FakeTikTok(
+        videos,
+        comments,
+        video_id_key="video_id",
+        video_tag_keys="video_tag_type",
+        missing_fields=True,
+        missing_field_names={"region_code", "username", "video_description"},
+    ) as fake:
         found = list(_source(fake, make_settings, make_deps, tiktok_env).discover())
     by_id = {v["id"]: v for v in videos}
     assert sorted(v.id for v in found) == sorted(by_id)
@@ -230,8 +252,15 @@ def test_video_ids_yield_exactly_those_found(tiktok, tiktok_fake, dataset, recor
     assert sorted(v.id for v in found) == sorted([promoted["id"], plain["id"]])
     assert {v.id: bool(v.promoted_reason) for v in found} == {promoted["id"]: True, plain["id"]: False}
     body = _bodies(tiktok_fake, VIDEO_QUERY_PATH)[0]
-    assert body["query"] == {"and": [{"field_name": "video_id", "operation": "IN",
-                                      "field_values": [str(promoted["id"]), str(plain["id"]), str(unknown)]}]}
+    assert body["query"] == {
+        "and": [
+            {
+                "field_name": "video_id",
+                "operation": "IN",
+                "field_values": [str(promoted["id"]), str(plain["id"]), str(unknown)],
+            }
+        ]
+    }
     assert recorder.noted(str(unknown))
 
 
@@ -256,11 +285,16 @@ def test_limit_zero_sends_nothing(tiktok, tiktok_fake):
 
 
 def _commercial_item(video_id, username, ts, country="DE", url_suffix=""):
-    return {"id": str(ts << 32), "create_timestamp": ts,
-            "create_date": dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y%m%d"),
-            "label": "Paid partnership", "brand_names": ["Glow Lab"], "creator": {"username": username},
-            "creator_country_code": country,
-            "videos": [{"url": f"https://www.tiktok.com/@{username}/video/{video_id}{url_suffix}"}]}
+    return {
+        "id": str(ts << 32),
+        "create_timestamp": ts,
+        "create_date": dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y%m%d"),
+        "label": "Paid partnership",
+        "brand_names": ["Glow Lab"],
+        "creator": {"username": username},
+        "creator_country_code": country,
+        "videos": [{"url": f"https://www.tiktok.com/@{username}/video/{video_id}{url_suffix}"}],
+    }
 
 
 def test_commercial_content_adds_promoted_video_ids(dataset, make_settings, make_deps, tiktok_env):
@@ -268,12 +302,15 @@ def test_commercial_content_adds_promoted_video_ids(dataset, make_settings, make
     ts = int(videos[0]["create_time"])
     plain = next(v for v in videos if not is_promoted(v))
     promoted = next(v for v in videos if is_promoted(v))
-    items = [_commercial_item(7386111312293610270 + i, f"brand{i}", ts, url_suffix="?is_from_webapp=1&lang=de")
-             for i in range(55)]
+    items = [
+        _commercial_item(7386111312293610270 + i, f"brand{i}", ts, url_suffix="?is_from_webapp=1&lang=de")
+        for i in range(55)
+    ]
     items.append(_commercial_item(plain["id"], plain["username"], ts, country="FR"))
     items.append(_commercial_item(promoted["id"], promoted["username"], ts, country="FR"))
-    with FakeTikTok(videos, comments, commercial_content=items, adlib_has_more_string=True,
-                    commercial_id_string=True) as fake:
+    with FakeTikTok(
+        videos, comments, commercial_content=items, adlib_has_more_string=True, commercial_id_string=True
+    ) as fake:
         source = _source(fake, make_settings, make_deps, tiktok_env, HARVESTER_COMMERCIAL_COUNTRIES="DE,FR")
         found = list(source.discover())
         bodies = _bodies(fake, COMMERCIAL_QUERY_PATH)

@@ -50,15 +50,34 @@ def test_discovery_pages_through_videos(worker, worker_fake, dataset, recorder):
 
 
 def test_worker_verdict_counts_as_promoted(make_settings, make_deps):
-    videos = [{"id": 7386111312293610270 + i, "username": "u", "description": "just a lamp",
-               "hashtags": ["lamp"], "create_time": 1700000000, "promoted": flag}
-              for i, flag in enumerate([True, False])]
-    videos.append({"id": 7386111312293610272, "username": "u", "description": "#ad new lamp",
-                   "hashtags": [], "create_time": 1700000000, "promoted": False})
+    videos = [
+        {
+            "id": 7386111312293610270 + i,
+            "username": "u",
+            "description": "just a lamp",
+            "hashtags": ["lamp"],
+            "create_time": 1700000000,
+            "promoted": flag,
+        }
+        for i, flag in enumerate([True, False])
+    ]
+    videos.append(
+        {
+            "id": 7386111312293610272,
+            "username": "u",
+            "description": "#ad new lamp",
+            "hashtags": [],
+            "create_time": 1700000000,
+            "promoted": False,
+        }
+    )
     with FakeWorker(videos, []) as fake:
         found = {v.id: v.promoted_reason for v in _source(fake, make_settings, make_deps).discover()}
-    assert found == {7386111312293610270: WORKER_REASON, 7386111312293610271: None,
-                     7386111312293610272: "disclosure #ad in description"}
+    assert found == {
+        7386111312293610270: WORKER_REASON,
+        7386111312293610271: None,
+        7386111312293610272: "disclosure #ad in description",
+    }
 
 
 def test_video_ids_are_kept_and_paging_stops_when_all_found(worker, worker_fake, dataset, recorder):
@@ -86,9 +105,13 @@ def test_comment_paging(worker, worker_fake, dataset):
     page2 = worker.fetch_comments(big["id"], page1.cursor)
     page3 = worker.fetch_comments(big["id"], page2.cursor)
     assert [(len(p.comments), p.cursor, p.has_more) for p in (page1, page2, page3)] == [
-        (100, 100, True), (100, 200, True), (50, None, False)]
-    assert [c.id for p in (page1, page2, page3) for c in p.comments] == \
-        [c["id"] for c in comments if c["video_id"] == big["id"]]
+        (100, 100, True),
+        (100, 200, True),
+        (50, None, False),
+    ]
+    assert [c.id for p in (page1, page2, page3) for c in p.comments] == [
+        c["id"] for c in comments if c["video_id"] == big["id"]
+    ]
     queries = _queries(worker_fake, f"/videos/{big['id']}/comments")
     assert [q.get("cursor") for q in queries] == [None, "100", "200"]
     assert all(q["limit"] == "100" for q in queries)

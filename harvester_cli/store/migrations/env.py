@@ -10,7 +10,6 @@ from harvester_cli.store.schema import VERSION_TABLE
 from harvester_cli.store.tables import metadata
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE,
-                  transactional_ddl=True)
+context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE, transactional_ddl=True)
 with context.begin_transaction():
     context.run_migrations()

@@ -8,6 +8,7 @@ Revises:
 Create Date: 2026-11-29
 """
 
+from alembic import op
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -22,7 +23,6 @@ from sqlalchemy import (
     Text,
     text,
 )
-from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -84,8 +84,12 @@ comments = Table(
     # lock on SQLite), so a crash leaves nothing half-written and nothing claimed.
     Column("extracted_at", DateTime),
     Index("ix_comments_video", "video_id"),
-    Index("ix_comments_pending", "id", sqlite_where=text("extracted_at IS NULL"),
-          postgresql_where=text("extracted_at IS NULL")),
+    Index(
+        "ix_comments_pending",
+        "id",
+        sqlite_where=text("extracted_at IS NULL"),
+        postgresql_where=text("extracted_at IS NULL"),
+    ),
     Index("ix_comments_harvested_at", "harvested_at"),
 )
 
@@ -177,8 +181,12 @@ dead_letter_queue = Table(
     Column("resolved_at", DateTime),
     Index("ix_dlq_status", "status", "created_at"),
     Index(
-        "ux_dlq_open_item", "job_type", "item_key", unique=True,
-        sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+        "ux_dlq_open_item",
+        "job_type",
+        "item_key",
+        unique=True,
+        sqlite_where=text("status = 'pending'"),
+        postgresql_where=text("status = 'pending'"),
     ),
 )
 
@@ -190,7 +198,6 @@ api_usage = Table(
     Column("requests", Integer, nullable=False, server_default="0"),
     Column("updated_at", DateTime, nullable=False),
 )
-
 
 
 def upgrade() -> None:

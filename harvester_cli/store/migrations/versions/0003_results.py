@@ -22,8 +22,13 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("domain_mentions", sa.Column("link", sa.Text()))
     op.create_index("ix_domain_mentions_link", "domain_mentions", ["domain", "link", "seen_at", "video_id"])
-    op.create_index("ix_domain_mentions_link_pending", "domain_mentions", ["comment_id"],
-                    sqlite_where=sa.text("link IS NULL"), postgresql_where=sa.text("link IS NULL"))
+    op.create_index(
+        "ix_domain_mentions_link_pending",
+        "domain_mentions",
+        ["comment_id"],
+        sqlite_where=sa.text("link IS NULL"),
+        postgresql_where=sa.text("link IS NULL"),
+    )
     op.create_index("ix_domain_mentions_window", "domain_mentions", ["seen_at", "domain", "video_id"])
     op.create_index("ix_domains_first_seen", "domains", ["first_seen"])
     op.create_index("ix_domains_first_extracted", "domains", ["first_extracted_at"])

@@ -24,9 +24,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import httpx
-
 from harvester_cli import errors
+from harvester_cli.sources import http
 from harvester_cli.store import logs, runs
 from harvester_cli.store.base import Store
 
@@ -34,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 BODY_LIMIT = 10_000  # bytes of the finishing ping's body
 LOG_LINES = 200  # log rows read for the body (the newest that fit are sent)
+ANSWER_LIMIT = 64 * 1024  # bytes of a monitor's answer read at most (its status is what counts)
 RETRY_PAUSE = 0.2  # seconds before the one retry
 _MIN_ATTEMPT = 0.05  # no attempt with less time than this left
 
@@ -149,23 +149,32 @@ class Pinger:
             left = deadline - time.monotonic()
             if left < _MIN_ATTEMPT:
                 break
+            # the bounded client of every request: one wall-clock deadline for connect, headers
+            # and answer (a server trickling bytes cannot hold the run), an answer of at most
+            # ANSWER_LIMIT bytes (only the status is wanted)
+            bounds = {
+                "HARVESTER_HTTP_TIMEOUT_SECONDS": left,
+                "HARVESTER_MAX_RESPONSE_BYTES": ANSWER_LIMIT,
+                "HARVESTER_FETCH_CONCURRENCY": 1,
+            }
             try:
-                timeout = httpx.Timeout(left)
-                if body is None:
-                    response = httpx.get(url, timeout=timeout, follow_redirects=False)
-                else:
-                    response = httpx.post(
-                        url,
-                        content=body,
-                        timeout=timeout,
-                        follow_redirects=False,
-                        headers={"Content-Type": "text/plain; charset=utf-8"},
-                    )
-            except httpx.TimeoutException:
-                problem = f"no answer within {self.timeout:g}s"
-                break  # the budget is spent
-            except httpx.HTTPError as exc:
-                problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                with http.build_client(bounds, headers={"Accept": "*/*"}) as client:
+                    if body is None:
+                        response = http.send(client, "GET", url, what="ping")
+                    else:
+                        response = http.send(
+                            client,
+                            "POST",
+                            url,
+                            what="ping",
+                            content=body,
+                            headers={"Content-Type": "text/plain; charset=utf-8"},
+                        )
+            except errors.SourceError as exc:
+                if time.monotonic() >= deadline - _MIN_ATTEMPT:
+                    problem = f"no answer within {self.timeout:g}s"
+                    break  # the budget is spent
+                problem = str(exc)
             else:
                 if response.status_code < 400:
                     return

@@ -36,6 +36,9 @@ class Receiver:
         self.requests: list[Hit] = []
         self.fail_with: int | None = None
         self.hang: float = 0.0  # seconds to wait before answering
+        self.trickle: float = 0.0  # answer 200 with a long body, one byte every this many seconds
+        self.flood = False  # answer 200 with an endless body, as fast as the client reads it
+        self.flooded = 0  # bytes of that body sent
         self.attempts = 0
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -58,6 +61,29 @@ class Receiver:
                     receiver.requests.append(hit)
                 if receiver.hang:
                     receiver._release.wait(receiver.hang)
+                if receiver.flood:
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(10**12))
+                    self.end_headers()
+                    chunk = b"x" * 65536
+                    while not receiver._release.is_set():
+                        try:
+                            self.wfile.write(chunk)
+                        except OSError:
+                            return  # the client hung up
+                        with receiver._lock:
+                            receiver.flooded += len(chunk)
+                    return
+                if receiver.trickle:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    for _ in range(1000):
+                        if receiver._release.wait(receiver.trickle):
+                            return
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    return
                 if receiver.fail_with:
                     self.send_response(receiver.fail_with)
                     self.send_header("Content-Length", "0")

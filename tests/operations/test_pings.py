@@ -175,6 +175,37 @@ def test_a_hanging_receiver_delays_the_run_by_the_timeout_at_most(store, slots, 
     assert warning["level"] == "warning" and "no answer within 1s" in warning["message"]
 
 
+def test_a_receiver_trickling_its_answer_delays_the_run_by_the_timeout_at_most(
+    store, slots, receiver, db_url, tmp_path
+):
+    """Every byte arrives well within the timeout, but the whole answer never does: the timeout
+    is one deadline for the request, not a limit per read."""
+    receiver.trickle = 0.2
+    settings = load(
+        db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x", HARVESTER_PING_TIMEOUT_SECONDS="1"
+    )
+    began = time.monotonic()
+    result = run(store, settings, slots, ok_work)
+    took = time.monotonic() - began
+    assert result.status == "succeeded" and result.exit_code == 0
+    assert took < 1 + 1.5, took
+    [warning] = ping_warnings(store, result.run_id)
+    assert "no answer within 1s" in warning["message"], warning
+
+
+def test_a_receiver_answering_endlessly_is_not_read_past_a_small_limit(store, slots, receiver, db_url, tmp_path):
+    """Only the status of a ping's answer matters: a monitor (or whatever answers at its URL)
+    sending gigabytes is cut off after ANSWER_LIMIT bytes, not read into memory."""
+    receiver.flood = True
+    settings = load(db_url, tmp_path, HARVESTER_PING_URL=f"{receiver.base_url}/ping/x")
+    result = run(store, settings, slots, ok_work)
+    assert result.status == "succeeded" and result.exit_code == 0
+    time.sleep(1)  # a reader left behind would go on reading meanwhile
+    assert receiver.flooded < 16 * 2**20, receiver.flooded  # the limit plus what socket buffers hold
+    warnings = ping_warnings(store, result.run_id)
+    assert warnings and "byte limit" in warnings[0]["message"], warnings
+
+
 def test_a_slow_start_ping_still_lets_the_end_follow_it(store, slots, receiver, db_url, tmp_path):
     """The start ping is in flight while the work runs; the finishing ping goes out after it."""
     receiver.hang = 0.3

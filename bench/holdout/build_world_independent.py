@@ -41,9 +41,7 @@ from data_world_independent import CORPUS, DOT_WORDS  # noqa: E402
 OUT = HERE / "world_independent.jsonl"
 PER_LANG = 50
 
-EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None
-)
+EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True, cache_dir=None)
 
 IGNORABLES = "\u200b\u200c\u200d\u2060\u00ad\ufeff\ufe0f"
 DOTLIKES = "\u3002\uff61\uff0e"  # 。 ｡ ．
@@ -131,9 +129,15 @@ def _script(ch: str) -> str:
     if ch.isascii() or ch.isdigit():
         return "latin"
     name = unicodedata.name(ch, "")
-    for key, cls in (("LATIN", "latin"), ("THAI", "thai"), ("ARABIC", "arabic"),
-                     ("CYRILLIC", "cyrillic"), ("HIRAGANA", "cjk"), ("KATAKANA", "cjk"),
-                     ("CJK", "cjk")):
+    for key, cls in (
+        ("LATIN", "latin"),
+        ("THAI", "thai"),
+        ("ARABIC", "arabic"),
+        ("CYRILLIC", "cyrillic"),
+        ("HIRAGANA", "cjk"),
+        ("KATAKANA", "cjk"),
+        ("CJK", "cjk"),
+    ):
         if key in name:
             return cls
     return name.split(" ")[0]
@@ -198,8 +202,7 @@ def main() -> int:
                 rd = registrable(d)
                 if rd != d:
                     problems.append(
-                        f"{where}: gold {d!r} is not a registrable domain under the PSL "
-                        f"(tldextract says {rd!r})"
+                        f"{where}: gold {d!r} is not a registrable domain under the PSL (tldextract says {rd!r})"
                     )
                 if not recognisable(d, norm):
                     problems.append(f"{where}: gold {d!r} not recognisable in text ({norm!r})")
@@ -227,7 +230,7 @@ def main() -> int:
     tot = [0, 0, 0, 0]
     for lang, s in stats.items():
         print(f"{lang:4}  {s[0]:8}  {s[1]:12}  {s[2]:5}  {s[3]:10}")
-        tot = [a + b for a, b in zip(tot, s)]
+        tot = [a + b for a, b in zip(tot, s, strict=True)]
     print(f"{'all':4}  {tot[0]:8}  {tot[1]:12}  {tot[2]:5}  {tot[3]:10}")
     return 0
 

@@ -801,7 +801,7 @@ def _resolve_bare(host: str, psl: SuffixList) -> _HostInfo | None:
                 # so does a word TLD written as a sentence start ("allegro.pl.To najlepsze").
                 n -= 1
                 continue
-            ideo_head = bool(ideo) and ideo[head] and not raw[head].isascii()
+            ideo_head = bool(ideo and ideo[head] and not raw[head].isascii())
             return _HostInfo(
                 domain,
                 cand,
@@ -850,10 +850,17 @@ def _trim_start(text: str, start: int, end: int) -> int:
             if k >= 0 and len(label) - (k + len(cue)) >= 2:
                 best = max(best, start + k + len(cue))
         return best
+    cut = _particle_cut(text, start, j)
+    if cut is not None:
+        return cut
     k = j - 1
     while k > start and text[k] == "\u30fc":
         k -= 1
     cls = _kana_class(text[k])
+    if cls in "hc" and any(_kana_class(ch) in "hk" for ch in label):
+        # a name of kanji and kana with no particle before it ("かわいい雑貨", "東京みやげ"):
+        # the whole run is the name; cutting at the change of script would keep only its end
+        return start
     while k > start and (text[k - 1] == "\u30fc" or _kana_class(text[k - 1]) == cls):
         if not _CJK_CHAR.match(text[k - 1]):
             break
@@ -861,6 +868,29 @@ def _trim_start(text: str, start: int, end: int) -> int:
     if cls == "c" and k > start and text[k - 1] in "\u304a\u3054":  # お ご
         k -= 1
     return k
+
+
+#: Japanese particles that end the words before a name ("これは|ヨドバシ", "日本語の|東京みやげ").
+_PARTICLES = frozenset("\u306f\u304c\u3092\u306b\u3067\u3068\u3082\u3078\u306e\u3084")  # はがをにでともへのや
+
+
+def _particle_cut(text: str, start: int, end: int) -> int | None:
+    """Where the name starts after the last particle that ends a run of hiragana before kanji
+    or katakana, keeping an honorific お/ご before kanji ("私はお名前" -> "お名前"); None when
+    there is none."""
+    for p in range(end - 1, start, -1):
+        if _kana_class(text[p]) == "h" or _kana_class(text[p - 1]) != "h":
+            continue
+        if text[p - 1] in _PARTICLES:
+            return p
+        if (
+            text[p - 1] in "\u304a\u3054"
+            and p - 2 > start
+            and text[p - 2] in _PARTICLES
+            and _kana_class(text[p]) == "c"
+        ):
+            return p - 1
+    return None
 
 
 def _bare_host(m: re.Match[str], text: str, psl: SuffixList) -> tuple[str, str] | None:

@@ -7,18 +7,15 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer._click import exceptions as _click_exc  # typer >= 0.29 vendors click
+from typer._click.core import Context as ClickContext
+from typer._click.core import ParameterSource
 from typer.core import TyperGroup
-
-try:  # typer >= 0.29 vendors click
-    from typer._click import exceptions as _click_exc
-    from typer._click.core import ParameterSource
-except ImportError:  # pragma: no cover - older typer on real click
-    from click import exceptions as _click_exc
-    from click.core import ParameterSource
 
 from harvester_cli import __version__, console, errors, redact
 from harvester_cli.context import Context
@@ -43,7 +40,7 @@ class HarvesterGroup(TyperGroup):
         globals_ = [p for p in self.params if p.name in GLOBAL_OPTIONS]
         _add_global_options(self, globals_)
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: ClickContext):
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, _click_exc.ClickException):
@@ -58,12 +55,25 @@ class HarvesterGroup(TyperGroup):
             _report(ctx, exc, unexpected=True)
             raise typer.Exit(errors.EXIT_FAILED) from None
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         # usage errors come before the root callback: their line follows HARVESTER_LOG_FORMAT too
         console.set_json_lines(_log_format(None) == "json")
         try:
             rv = super().main(
-                args=args, prog_name=prog_name or "harvester", complete_var=complete_var, standalone_mode=False, **extra
+                args=args,
+                prog_name=prog_name or "harvester",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
             )
         except _click_exc.NoArgsIsHelpError as exc:
             typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
@@ -71,7 +81,8 @@ class HarvesterGroup(TyperGroup):
         except _click_exc.ClickException as exc:
             if not standalone_mode:
                 raise
-            where = exc.ctx.command_path if getattr(exc, "ctx", None) else "harvester"
+            failed_in = getattr(exc, "ctx", None)  # a UsageError's context; other ClickExceptions have none
+            where = failed_in.command_path if failed_in else "harvester"
             console.error_line(f"{exc.format_message()} (see `{where} --help`)")
             sys.exit(exc.exit_code)
         except typer.Abort:
@@ -84,7 +95,7 @@ class HarvesterGroup(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-def _report(ctx: typer.Context, exc: BaseException, unexpected: bool = False) -> None:
+def _report(ctx: ClickContext, exc: BaseException, unexpected: bool = False) -> None:
     root = ctx.find_root().obj
     secrets = root.secrets() if isinstance(root, Context) else []
     message = scrub(str(exc), secrets) or type(exc).__name__

@@ -220,7 +220,7 @@ class FitTable:
             """Narrow the widest columns first, each down to its target; True once the table fits."""
             excess = sum(widths) - room()
             while excess > 0:
-                candidates = [i for i in range(n) if targets[i] is not None and widths[i] > targets[i]]
+                candidates = [i for i in range(n) if (target := targets[i]) is not None and widths[i] > target]
                 if not candidates:
                     return False
                 widest = max(candidates, key=lambda i: widths[i])

@@ -29,7 +29,7 @@ def write_csv(items: list[dict[str, Any]], fields: list[str]) -> None:
         writer.writerow({k: console.safe(v) if isinstance(v, str) else v for k, v in item.items()})
 
 
-def window_seconds(since: str | None, option: str = "--since") -> int:
+def window_seconds(since: str, option: str = "--since") -> int:
     """A window length for --new, --rising and the digest: a positive duration."""
     seconds = parse_duration(since, option)
     if seconds <= 0:
@@ -137,9 +137,9 @@ def register(app: typer.Typer) -> None:
                 )
             _render_window(rows, new=new, window=window, fmt="json" if as_json else fmt, category=category)
             return
-        seconds = parse_duration(since, "--since") if since else None
+        since_seconds = parse_duration(since, "--since") if since else None
         store = c.store()
-        cutoff = store.now() - dt.timedelta(seconds=seconds) if seconds is not None else None
+        cutoff = store.now() - dt.timedelta(seconds=since_seconds) if since_seconds is not None else None
         rows = reports.domains(store, since=cutoff, top=top, video_id=video_id, category=category)
         items = [
             {

@@ -149,7 +149,7 @@ def registry_for(data: dict[str, Any]) -> CollectorRegistry:
     from prometheus_client import CollectorRegistry
 
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Collector(data))  # type: ignore[arg-type]
+    registry.register(_Collector(data))
     return registry
 
 

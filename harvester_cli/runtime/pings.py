@@ -143,6 +143,7 @@ class Pinger:
         return scrub(text, self.secrets)
 
     def _send(self, signal: str, body: bytes | None, deadline: float) -> None:
+        assert self.url is not None  # sent only when enabled
         url = endpoint(self.url, signal, self.rid)
         problem = ""
         for attempt in (1, 2):

@@ -62,7 +62,9 @@ def call(
             raise errors.RunStopped("stopped while waiting to retry", "cancelled", errors.EXIT_FAILED)
 
     def before_sleep(state: RetryCallState) -> None:
+        assert state.outcome is not None  # before_sleep follows an attempt
         exc = state.outcome.exception()
+        assert exc is not None  # only a raised exception is retried (retry_if_exception)
         wait = state.next_action.sleep if state.next_action else 0.0
         logger.info("retrying after %s (attempt %d, wait %.1fs)", exc, state.attempt_number, wait)
         if on_retry:

@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -571,12 +572,7 @@ def url_checks(
             out.append(Check(label, OK, f"{origin_of(url)}... set; not requested (--offline)"))
             continue
         out.append(
-            Later(
-                label,
-                lambda env=env, url=url: check_webhook(
-                    env, url, send_test=send_test, timeout=timeout, transport=transport
-                ),
-            )
+            Later(label, partial(check_webhook, env, url, send_test=send_test, timeout=timeout, transport=transport))
         )
     pings = 0
     for env in PING_SETTINGS:
@@ -591,7 +587,7 @@ def url_checks(
         if offline:
             out.append(Check(label, OK, f"{origin_of(url)}/ set; not requested (--offline)"))
             continue
-        out.append(Later(label, lambda env=env, url=url: check_ping(env, url, timeout=timeout, transport=transport)))
+        out.append(Later(label, partial(check_ping, env, url, timeout=timeout, transport=transport)))
     if not pings and not any(e in bad for e in PING_SETTINGS):
         out.append(Check("ping URLs", OK, "none set (no cron monitoring)"))
     return out

@@ -10,8 +10,9 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, delete, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select
 
 from harvester_cli.store import tables as t
 from harvester_cli.store.base import Store
@@ -30,8 +31,8 @@ SQLITE_PAUSE_MAX_SECONDS = 0.1
 @dataclass(frozen=True)
 class Rule:
     table: str
-    key: object  # the column used to pick a batch
-    condition: Callable[[dt.datetime], object]
+    key: ColumnElement[Any]  # the column used to pick a batch
+    condition: Callable[[dt.datetime], ColumnElement[bool]]
     # (table, column referencing `key`): rows deleted together with each batch, first
     children: tuple[tuple[str, str], ...] = ()
 

@@ -143,7 +143,7 @@ def _rising(
     for domain, _link, current, *_ in counts:
         sums = per_domain.setdefault(domain, [0, before.get(domain, 0)])
         sums[0] += current
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"domain": d, "mentions": cur, "previous": prev}
         for d, (cur, prev) in per_domain.items()
         if cur >= min_mentions and cur > prev

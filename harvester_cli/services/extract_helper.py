@@ -174,6 +174,7 @@ def serve(db_path: str, requests: Connection, replies: Connection) -> int:
                 lo, hi = requests.recv()
             except (EOFError, OSError):
                 return 0
+            reply: tuple[str, pending.ExtractedRange | str]
             try:
                 reply = ("ok", pending.extract_range(conn, lo, hi, find_mentions))
             except Exception as exc:  # reported to the run, which extracts the range itself

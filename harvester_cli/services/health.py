@@ -182,20 +182,20 @@ def evaluate(store: Store, settings) -> list[Check]:
     if queries:
         days = ledger.window(now.date(), int(settings["HARVESTER_DISCOVERY_DAYS"]))
         settle = dt.timedelta(hours=settings["HARVESTER_DISCOVERY_SETTLE_HOURS"])
-        late = ledger.stale(store, queries, days, settle, dt.timedelta(hours=UNSCANNED_DAY_ALERT_HOURS))
+        unscanned = ledger.stale(store, queries, days, settle, dt.timedelta(hours=UNSCANNED_DAY_ALERT_HOURS))
         checks.append(
             Check(
                 "discovery_day_unscanned",
-                not late,
+                not unscanned,
                 "warning",
-                f"{len(late)} day(s) that can no longer gain videos stayed unscanned for {UNSCANNED_DAY_ALERT_HOURS} h "
-                f"after settling"
+                f"{len(unscanned)} day(s) that can no longer gain videos stayed unscanned for "
+                f"{UNSCANNED_DAY_ALERT_HOURS} h after settling"
                 + (
-                    f": {', '.join(late[:5])}; raise the budget or the discovery share (`harvester budget`)"
-                    if late
+                    f": {', '.join(unscanned[:5])}; raise the budget or the discovery share (`harvester budget`)"
+                    if unscanned
                     else ""
                 ),
-                len(late),
+                len(unscanned),
                 0,
             )
         )

@@ -48,13 +48,14 @@ def metrics(store: Store, *, hours: int, job_type: str | None = None) -> dict[st
         rate = success_rate(statuses)
         errors_seen = Counter(r["error_type"] for r in items if r["status"] in FAILURES and r["error_type"])
         last_at = last.get(name)
+        p95 = percentile(durations, 95)
         result[name] = {
             "runs": len(items),
             "by_status": dict(Counter(statuses)),
             "success_rate": None if rate is None else round(rate, 4),
             "error_rate": None if rate is None else round(1 - rate, 4),
             "avg_seconds": round(sum(durations) / len(durations), 3) if durations else None,
-            "p95_seconds": round(percentile(durations, 95), 3) if durations else None,
+            "p95_seconds": None if p95 is None else round(p95, 3),
             "last_success_at": last_at,
             "seconds_since_success": round((store.now() - last_at).total_seconds()) if last_at else None,
             "error_types": dict(errors_seen),

@@ -225,7 +225,7 @@ class _BoundedBackend(httpcore.NetworkBackend):
 
 def _bound_transport(transport: httpx.HTTPTransport) -> None:
     """Put the bounded network backend under an httpx transport's connection pool."""
-    pool = getattr(transport, "_pool", None)
+    pool: Any = getattr(transport, "_pool", None)  # private to httpx: read defensively
     backend = getattr(pool, "_network_backend", None)
     if backend is not None and not isinstance(backend, _BoundedBackend):
         pool._network_backend = _BoundedBackend(backend)

@@ -42,10 +42,10 @@ def _tag_number(video_tag: Any) -> int | None:
     for item in items:
         if not isinstance(item, dict):
             continue
-        number = item.get("number", item.get("video_tag_number"))
+        raw_number: Any = item.get("number", item.get("video_tag_number"))
         kind = str(item.get("type", item.get("video_tag_type", ""))).lower()
         try:
-            number = int(number)
+            number = int(raw_number)
         except (TypeError, ValueError):
             continue
         if number in BRANDED_TAG_NUMBERS and kind in ("", "branded", "brand"):

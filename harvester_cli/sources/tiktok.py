@@ -675,7 +675,8 @@ class TikTokSource:
     def _parse_commercial(self, item: Any) -> Iterator[Video]:
         if not isinstance(item, dict):
             return
-        creator = item.get("creator") if isinstance(item.get("creator"), dict) else {}
+        raw_creator = item.get("creator")
+        creator = raw_creator if isinstance(raw_creator, dict) else {}
         label = _text(item.get("label")) or "paid partnership"
         created = http.as_int(item.get("create_timestamp"))
         if created is not None and created > 10**11:  # milliseconds

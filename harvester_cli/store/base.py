@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -83,6 +83,10 @@ def _first_line(exc: BaseException) -> str:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+@overload
+def storable(text: str) -> str: ...
+@overload
+def storable(text: None) -> None: ...
 def storable(text: str | None) -> str | None:
     """Text every store can keep: NUL (refused by PostgreSQL) and lone surrogates (not UTF-8,
     e.g. from a JSON "\\ud83d" escape) become U+FFFD; everything else is kept as written."""

@@ -30,8 +30,8 @@ def add(
 
     The error and the payload pass the redaction layer (no secret is ever stored)."""
     now = store.now()
-    error = storable(scrub(error or "")[:4000])
-    error_type = (error_type or "")[:64] or None
+    stored_error = storable(scrub(error or "")[:4000])
+    stored_error_type = (error_type or "")[:64] or None
     stored_payload = storable(scrub(dumps(payload)))
 
     def write(c) -> int:
@@ -46,8 +46,8 @@ def add(
                 .where(dlq.c.id == existing)
                 .values(
                     attempts=dlq.c.attempts + attempts,
-                    error=error,
-                    error_type=error_type,
+                    error=stored_error,
+                    error_type=stored_error_type,
                     run_id=run_id,
                     updated_at=now,
                     status="pending",
@@ -62,8 +62,8 @@ def add(
                 payload=stored_payload,
                 status="pending",
                 attempts=attempts,
-                error=error,
-                error_type=error_type,
+                error=stored_error,
+                error_type=stored_error_type,
                 run_id=run_id,
                 created_at=now,
                 updated_at=now,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, case, cast, false, func, literal, or_, select
+from sqlalchemy import Float, FromClause, case, cast, false, func, literal, or_, select
 
 from harvester_cli.store.base import Store
 from harvester_cli.store.tables import comments, domains
@@ -101,12 +101,12 @@ def report(
             names = sorted(picked)
             for at in range(0, len(names), CHUNK):
                 chunk = names[at : at + CHUNK]
-                counts = (
+                tally = (
                     select(dm.c.domain, func.count(dm.c.video_id.distinct()).label("videos"))
                     .where(dm.c.domain.in_(chunk), *where)
                     .group_by(dm.c.domain)
                 )
-                rows += [{"domain": d, "mentions": picked[d], "videos": v} for d, v in conn.execute(counts).all()]
+                rows += [{"domain": d, "mentions": picked[d], "videos": v} for d, v in conn.execute(tally).all()]
             rows.sort(key=lambda r: (-r["mentions"], -r["videos"], r["domain"]))
             rows = rows[:top]
             _add_seen(conn, rows, video_id)
@@ -117,6 +117,7 @@ def report(
             .group_by(dm.c.domain)
             .subquery()
         )
+        seen: FromClause
         if video_id is None:
             seen = domains
         else:
@@ -279,10 +280,10 @@ def samples(store: Store, names: list[str], *, video_id: int | None = None) -> d
     with reading(store) as conn:
         for start in range(0, len(names), CHUNK):
             chunk = names[start : start + CHUNK]
-            latest = select(dm.c.domain, func.max(dm.c.comment_id).label("comment_id")).where(dm.c.domain.in_(chunk))
+            newest = select(dm.c.domain, func.max(dm.c.comment_id).label("comment_id")).where(dm.c.domain.in_(chunk))
             if video_id is not None:
-                latest = latest.where(dm.c.video_id == video_id)
-            latest = latest.group_by(dm.c.domain).subquery()
+                newest = newest.where(dm.c.video_id == video_id)
+            latest = newest.group_by(dm.c.domain).subquery()
             query = (
                 select(latest.c.domain, dm.c.written, comments.c.text)
                 .join(dm, (dm.c.domain == latest.c.domain) & (dm.c.comment_id == latest.c.comment_id))

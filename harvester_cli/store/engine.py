@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -135,13 +135,17 @@ def create_schema(engine: Engine):
 
 def schema_sql(dialect_name: str) -> str:
     """DDL of every table and index for `postgresql` or `sqlite`, as `schema.sql` holds it."""
+    dialect: Dialect
     if dialect_name == "postgresql":
-        from sqlalchemy.dialects import postgresql as dialect_module
+        from sqlalchemy.dialects import postgresql
+
+        dialect = postgresql.dialect()
     elif dialect_name == "sqlite":
-        from sqlalchemy.dialects import sqlite as dialect_module
+        from sqlalchemy.dialects import sqlite
+
+        dialect = sqlite.dialect()
     else:
         raise errors.BadInput(f"unknown dialect {dialect_name!r}; use sqlite or postgresql")
-    dialect = dialect_module.dialect()
     parts = [
         "-- harvester schema, generated from harvester_cli/store/tables.py by\n"
         f"-- `harvester init --print-sql --dialect {dialect_name}`. Do not edit by hand.\n"
@@ -149,7 +153,7 @@ def schema_sql(dialect_name: str) -> str:
     for table in tables.metadata.sorted_tables:
         ddl = str(CreateTable(table, if_not_exists=True).compile(dialect=dialect)).strip()
         parts.append(ddl + ";\n")
-        for index in sorted(table.indexes, key=lambda i: i.name):
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):  # every index is named (tables.py)
             parts.append(str(CreateIndex(index, if_not_exists=True).compile(dialect=dialect)).strip() + ";\n")
     return "\n".join(parts)
 

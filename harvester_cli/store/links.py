@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, case, func, literal_column, select, update
+from sqlalchemy import ColumnElement, DateTime, bindparam, case, func, literal_column, select, update
 
 from harvester_cli.store.base import Store, storable
 from harvester_cli.store.domains import DomainFilter, reading, top_groups
@@ -69,7 +69,7 @@ def report(
     first and last seen looked up for those links only: counting distinct videos and comparing
     times for every link of a large store would cost more than the whole report may.
     """
-    where = [dm.c.link.is_not(None)]
+    where: list[ColumnElement[bool]] = [dm.c.link.is_not(None)]
     if since is not None:
         where.append(dm.c.seen_at >= since)
     if video_id is not None:
@@ -243,7 +243,7 @@ def harvested_videos(store: Store, names: list[str], *, start: dt.datetime, end:
 def harvested_pending(store: Store, *, before: dt.datetime) -> int:
     """Comments harvested before `before` that `extract` has not read yet."""
     with reading(store) as conn:
-        harvested = comments.c.harvested_at
+        harvested: ColumnElement[dt.datetime] = comments.c.harvested_at
         if conn.dialect.name == "sqlite":
             # +harvested_at: not through its index, so SQLite reads the (few) pending comments
             # through their partial index instead of every comment harvested before `before`

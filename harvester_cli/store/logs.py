@@ -34,13 +34,14 @@ def write(
     conn=None,
 ) -> None:
     """One event; message and details pass the redaction layer (no secret is ever stored)."""
+    stored_message = storable(scrub(message)[:4000])
     values = dict(
         created_at=store.now(),
         level=level,
         job_type=job_type,
         run_id=run_id,
         event=event[:64],
-        message=storable(scrub(message)[:4000]),
+        message=stored_message,
         details=storable(scrub(dumps(details))) if details else None,
     )
     if conn is not None:
@@ -48,7 +49,7 @@ def write(
     else:
         with store.tx() as c:
             c.execute(insert(system_logs).values(**values))
-    _emit(event, values["message"], level, job_type, run_id)
+    _emit(event, stored_message, level, job_type, run_id)
 
 
 def _emit(event: str, message: str, level: str, job_type: str | None, run_id: int | None) -> None:

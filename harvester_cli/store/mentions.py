@@ -41,10 +41,10 @@ def process_batch(store: Store, size: int, extract: Extractor) -> tuple[int, int
     """
     now = store.now()
     with store.tx() as conn:
-        rows = conn.execute(_claim(conn, size, now)).all()
+        # RETURNING has no order; write mentions in key order
+        rows = sorted(conn.execute(_claim(conn, size, now)).all(), key=lambda r: r[0])
         if not rows:
             return 0, 0
-        rows.sort(key=lambda r: r[0])  # RETURNING has no order; write mentions in key order
         found = pending.extract_rows(rows, extract)
         return len(rows), _write_found(conn, now, found)
 
@@ -66,7 +66,9 @@ def save_range(store: Store, extracted: pending.ExtractedRange, extract: Extract
     with store.tx() as conn:
         stamp = _sqlite_time(conn)
         now_text = stamp(now)
-        cursor = conn.connection.dbapi_connection.cursor()  # plain tuples, no per-row wrapping
+        dbapi_connection = conn.connection.dbapi_connection
+        assert dbapi_connection is not None  # checked out of the pool: it holds its DBAPI connection
+        cursor = dbapi_connection.cursor()  # plain tuples, no per-row wrapping
         try:
             # the write lock is held: what is pending in the range now is exactly what the UPDATE marks
             now_pending = [row[0] for row in cursor.execute(_SQLITE_PENDING_IDS, (extracted.lo, extracted.hi))]
@@ -104,7 +106,9 @@ def save_range(store: Store, extracted: pending.ExtractedRange, extract: Extract
 
 def _sqlite_time(conn) -> Callable[[dt.datetime], str]:
     """How SQLAlchemy stores a DateTime on SQLite (text that sorts as the time does)."""
-    return comments.c.extracted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    process = comments.c.extracted_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    assert process is not None  # SQLite's DateTime is bound as text
+    return process
 
 
 # UPDATE ... RETURNING id cost 40% more than the UPDATE plus this index-only read of the ids
@@ -135,7 +139,8 @@ def _write_found(conn, now: dt.datetime, found: list[pending.Found]) -> int:
     rows: list[dict[str, Any]] = []
     seen: dict[str, list[dt.datetime]] = {}
     for f in sorted(found, key=lambda f: (f.comment_id, f.domain)):
-        seen_at = f.created_at or now  # a datetime here: these rows came through SQLAlchemy
+        seen_at = f.created_at or now
+        assert isinstance(seen_at, dt.datetime)  # these rows came through SQLAlchemy, not raw from SQLite
         rows.append(
             {
                 "comment_id": f.comment_id,

@@ -10,7 +10,9 @@ from harvester_cli.store.tables import comments, dead_letter_queue, videos
 
 def depths(store: Store) -> dict[str, int]:
     with store.read() as conn:
-        states = dict(conn.execute(select(videos.c.harvest_state, func.count()).group_by(videos.c.harvest_state)).all())
+        states: dict[str, int] = dict(
+            conn.execute(select(videos.c.harvest_state, func.count()).group_by(videos.c.harvest_state)).all()
+        )
         pending_comments = (
             conn.execute(select(func.count()).select_from(comments).where(comments.c.extracted_at.is_(None))).scalar()
             or 0

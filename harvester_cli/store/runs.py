@@ -60,7 +60,9 @@ def start(
                 duration_seconds=0.0 if finished else None,
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None  # an INSERT of one row reports its key
+        return int(key[0])
 
 
 def heartbeat(store: Store, run_id: int, token: str) -> bool:

@@ -146,7 +146,7 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            _driver_execute(conn, "PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():
                 if engine.dialect.name == "postgresql":
@@ -161,7 +161,14 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
                         )
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                _driver_execute(conn, "PRAGMA foreign_keys = ON")
+
+
+def _driver_execute(conn: Connection, sql: str) -> None:
+    """Run `sql` on the driver's own connection, outside SQLAlchemy's transaction handling."""
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a connection checked out of the pool holds its driver connection
+    driver.execute(sql)
 
 
 def upgrade(engine: Engine) -> UpgradeResult:

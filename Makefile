@@ -55,8 +55,11 @@ smoke: $(STAMP)
 	"$$bin/harvester" jobs --hours 1; \
 	echo "smoke: ok"
 
+# the suite runs in TEST_WORKERS processes (pytest-xdist; at most 4, one per core): every test has
+# its own SQLite file or PostgreSQL schema, ports and lock directory. TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 # lint: ruff's rules and formatting, then mypy over the package (settings in pyproject.toml).
 # format: rewrite the files as ruff formats them and fix what ruff can fix by itself.

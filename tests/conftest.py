@@ -30,6 +30,7 @@ def clean_environ(monkeypatch, tmp_path):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("LINES", raising=False)  # no height limit unless a test sets one
     monkeypatch.chdir(tmp_path)
 
 

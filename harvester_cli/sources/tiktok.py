@@ -5,9 +5,10 @@ Protocol facts and quirks: /work/shared/reference/tiktok-api.md. In short:
 - a client-credentials token (POST /v2/oauth/token/, form body), cached (in the process, and
   between runs on one host in the state directory), renewed shortly before it expires and once
   more when the API answers 401 access_token_invalid;
-- discovery: POST /v2/research/video/query/ in date windows of at most 30 days, paged with the
-  `cursor` and `search_id` the API returns; optionally paid-partnership posts from
-  /v2/research/adlib/commercial_content/query/ (paged by `search_id` alone);
+- discovery (`ledger_queries`, `scan_day`): POST /v2/research/video/query/ one UTC day at a
+  time, paged with the `cursor` and `search_id` the API returns; optionally paid-partnership
+  posts per creator country from /v2/research/adlib/commercial_content/query/ (paged by
+  `search_id` alone); `discover(video_ids=...)` looks given ids up in windows of at most 30 days;
 - comments: POST /v2/research/video/comment/list/, cursor echoed back as received.
 
 Every API request calls `deps.spend()` first and runs under the one retry policy; the token
@@ -16,7 +17,6 @@ request is not counted against the budget.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -559,7 +559,13 @@ class TikTokSource:
             search_id, restarted = str(next_search_id), False
 
     def discover(self, *, video_ids: Sequence[int] = (), limit: int | None = None) -> Iterator[Video]:
-        """Yield candidates (promoted_reason set when promoted); `limit` caps the promoted ones."""
+        """The videos of `video_ids` (`harvester discover --video-id`) found in the look-back
+        window, promoted_reason set when promoted; `limit` caps the promoted ones. Discovery
+        without ids goes day by day through the ledger (`ledger_queries`, `scan_day`)."""
+        if not video_ids:
+            raise errors.BadInput(
+                "the tiktok source discovers day by day (ledger_queries and scan_day); discover() needs video ids"
+            )
         if limit is not None and limit <= 0:
             return
         wanted: list[int] = []
@@ -569,42 +575,17 @@ class TikTokSource:
                 raise errors.BadInput(f"{raw!r} is not a TikTok video id (digits only)")
             if value not in wanted:
                 wanted.append(value)
-        countries = tuple(self.deps.settings["HARVESTER_COMMERCIAL_COUNTRIES"] or ())
-        with_commercial = bool(countries) and not wanted
-        seen: dict[int, Video | None] = {}  # id -> unpromoted video (for a later upgrade) or None
         promoted = 0
-        for video in self._research_videos(wanted):
-            if video.id in seen:
-                continue
-            seen[video.id] = None if video.promoted_reason or not with_commercial else video
+        for video in self._videos_by_id(wanted):
             yield video
             if video.promoted_reason:
                 promoted += 1
                 if limit is not None and promoted >= limit:
                     return
-        if not with_commercial:
-            return
-        for video in self._commercial_videos(countries):
-            if video.id in seen and seen[video.id] is None:
-                continue
-            earlier = seen.get(video.id)
-            if earlier is not None:  # Research knew it but saw no disclosure: keep its details
-                video = dataclasses.replace(
-                    earlier, promoted_reason=video.promoted_reason, username=earlier.username or video.username
-                )
-            seen[video.id] = None
-            yield video
-            promoted += 1
-            if limit is not None and promoted >= limit:
-                return
 
-    def _research_videos(self, wanted: list[int]) -> Iterator[Video]:
+    def _videos_by_id(self, wanted: list[int]) -> Iterator[Video]:
+        """Each wanted video once: `video_id IN` queries of up to 100 ids over the windows."""
         windows = self.windows()
-        if not wanted:
-            query = self._candidate_query()
-            for start, end in windows:
-                yield from self._query_videos(query, start, end)
-            return
         for offset in range(0, len(wanted), IDS_PER_QUERY):
             missing = set(wanted[offset : offset + IDS_PER_QUERY])
             query = {
@@ -633,44 +614,6 @@ class TikTokSource:
                 )
 
     # -- Commercial Content API --------------------------------------------------------------------
-
-    def _commercial_videos(self, countries: Sequence[str]) -> Iterator[Video]:
-        """Paid-partnership posts per creator country, as promoted Video records."""
-        windows = self.windows()
-        start = max(windows[-1][0], ADLIB_EARLIEST)
-        end = windows[0][1]
-        if end < start:
-            return
-        for country in countries:
-            what = f"TikTok commercial content query {country}"
-            search_id: Any = None
-            guard = http.PageGuard(what)
-            while True:
-                body: dict = {
-                    "filters": {
-                        "content_published_date_range": {"min": _ymd(start), "max": _ymd(end)},
-                        "creator_country_code": country,
-                    },
-                    "max_count": COMMERCIAL_PAGE_SIZE,
-                }
-                if search_id is not None:
-                    body["search_id"] = search_id
-                try:
-                    data = self._page(COMMERCIAL_QUERY_PATH, COMMERCIAL_FIELDS, body, what=what)
-                except _InvalidParams as exc:
-                    self.deps.note(f"{exc}; country {country} skipped")
-                    break
-                if data is None:
-                    break
-                for item in data.get("commercial_contents") or ():
-                    yield from self._parse_commercial(item)
-                if not http.as_bool(data.get("has_more")):
-                    break
-                guard.page(records=len(data.get("commercial_contents") or ()))
-                search_id = data.get("search_id")
-                if search_id in (None, ""):
-                    self.deps.note(f"{what}: has_more without search_id; paging ends here")
-                    break
 
     def _parse_commercial(self, item: Any) -> Iterator[Video]:
         if not isinstance(item, dict):

@@ -4,6 +4,7 @@ import threading
 import pytest
 
 from harvester_cli import errors
+from harvester_cli.services.discover import uses_ledger
 from harvester_cli.sources.tiktok import TikTokSource
 from tests.fakes.tiktok_server import (
     COMMENT_LIST_PATH,
@@ -28,6 +29,53 @@ def _source(fake, make_settings, make_deps, tiktok_env, **env):
 def _big_video(dataset):
     videos, comments = dataset
     return videos[-1]
+
+
+#: the day the discovery tests scan (a day that has ended, like every day the ledger scans)
+YESTERDAY = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def _ymd(day):
+    return day.strftime("%Y%m%d")
+
+
+def _midnight(day):
+    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
+
+
+def _on_day(videos, day=YESTERDAY):
+    """Copies of `videos`, all posted on `day` (UTC)."""
+    start = _midnight(day)
+    return [dict(v, create_time=start + 60 + i) for i, v in enumerate(videos)]
+
+
+def _query(source, kind="research", country=None):
+    """The ledger query of that kind (and creator country), as discovery gets it."""
+    return next(q for q in source.ledger_queries() if q.kind == kind and q.description.get("country") == country)
+
+
+def _scan(source, kind="research", *, country=None, day=YESTERDAY, cursor=None, search_id=None):
+    """Every page of one day's scan, read as the discovery ledger reads them."""
+    return list(source.scan_day(_query(source, kind, country), day, cursor, search_id))
+
+
+def _videos(pages):
+    return [v for page in pages for v in page.videos]
+
+
+@pytest.fixture
+def day_fake(dataset):
+    """The dataset's 251 videos, all posted yesterday: three pages of one day's scan."""
+    videos, comments = dataset
+    with FakeTikTok(_on_day(videos), comments) as fake:
+        yield fake
+
+
+@pytest.fixture
+def day_source(day_fake, make_settings, make_deps, tiktok_env):
+    source = _source(day_fake, make_settings, make_deps, tiktok_env)
+    yield source
+    source.close()
 
 
 # -- configuration and token -------------------------------------------------------------------
@@ -112,27 +160,35 @@ def test_scope_not_authorized_is_permanent_and_not_retried(dataset, make_setting
     with FakeTikTok(*dataset, scopes=()) as fake:
         source = _source(fake, make_settings, make_deps, tiktok_env)
         with pytest.raises(errors.PermanentSourceError, match="scope_not_authorized"):
-            list(source.discover())
+            _scan(source)
         assert fake.count(VIDEO_QUERY_PATH) == 1
 
 
-# -- discovery ---------------------------------------------------------------------------------
+# -- discovery: the ledger's day scans (ledger_queries, scan_day) --------------------------------
 
 
-def test_discovery_pages_with_cursor_and_search_id(tiktok, tiktok_fake, dataset):
+def test_a_day_is_paged_with_cursor_and_search_id(day_source, day_fake, dataset):
     videos, _ = dataset
-    found = list(tiktok.discover())
+    pages = _scan(day_source)
+    found = _videos(pages)
     assert sorted(v.id for v in found) == sorted(v["id"] for v in videos)
     by_id = {v["id"]: v for v in videos}
     for video in found:
         assert bool(video.promoted_reason) == is_promoted(by_id[video.id])
         assert video.username == by_id[video.id]["username"]
-    bodies = _bodies(tiktok_fake, VIDEO_QUERY_PATH)
+    assert [(p.candidates, p.cursor, p.last, p.restarted) for p in pages] == [
+        (100, 100, False, False),
+        (100, 200, False, False),
+        (51, None, True, False),
+    ]
+    assert pages[0].search_id and pages[1].search_id == pages[0].search_id and pages[2].search_id is None
+    bodies = _bodies(day_fake, VIDEO_QUERY_PATH)
     assert len(bodies) == 3
     assert "cursor" not in bodies[0] and "search_id" not in bodies[0]
     assert [b["cursor"] for b in bodies[1:]] == [100, 200]
-    assert bodies[1]["search_id"] == bodies[2]["search_id"]
+    assert [b["search_id"] for b in bodies[1:]] == [pages[0].search_id] * 2
     assert all(b["max_count"] == 100 for b in bodies)
+    assert all(b["start_date"] == b["end_date"] == _ymd(YESTERDAY) for b in bodies)
     query = bodies[0]["query"]
     assert query["or"][0] == {
         "field_name": "hashtag_name",
@@ -141,15 +197,29 @@ def test_discovery_pages_with_cursor_and_search_id(tiktok, tiktok_fake, dataset)
     }
 
 
-def test_promoted_reasons_are_explained(tiktok):
-    reasons = {v.promoted_reason for v in tiktok.discover() if v.promoted_reason}
+def test_a_stopped_scan_resumes_at_its_cursor_and_restarts_when_the_search_expired(day_source, day_fake, recorder):
+    pages = day_source.scan_day(_query(day_source), YESTERDAY)
+    first = next(pages)
+    pages.close()
+    rest = _scan(day_source, cursor=first.cursor, search_id=first.search_id)
+    assert [(p.candidates, p.last, p.restarted) for p in rest] == [(100, False, False), (51, True, False)]
+    assert len({v.id for v in first.videos + _videos(rest)}) == 251
+    resumed = _bodies(day_fake, VIDEO_QUERY_PATH)[1]
+    assert (resumed["cursor"], resumed["search_id"]) == (100, first.search_id)
+    restarted = _scan(day_source, cursor=100, search_id=str(7 * 10**18 + 5))
+    assert [(p.candidates, p.restarted) for p in restarted] == [(100, True), (100, False), (51, False)]
+    assert recorder.noted("this day's scan starts over")
+
+
+def test_promoted_reasons_are_explained(day_source):
+    reasons = {v.promoted_reason for v in _videos(_scan(day_source)) if v.promoted_reason}
     assert any(r.startswith("video_tag 1") for r in reasons)
     assert any(r.startswith("hashtag #") for r in reasons)
 
 
-def test_query_uses_keywords_and_regions(tiktok_fake, make_settings, make_deps, tiktok_env):
+def test_query_uses_hashtags_keywords_and_regions(day_fake, make_settings, make_deps, tiktok_env):
     source = _source(
-        tiktok_fake,
+        day_fake,
         make_settings,
         make_deps,
         tiktok_env,
@@ -157,90 +227,96 @@ def test_query_uses_keywords_and_regions(tiktok_fake, make_settings, make_deps, 
         HARVESTER_DISCOVERY_KEYWORDS="serum,lamp",
         HARVESTER_DISCOVERY_REGIONS="DE,FR",
     )
-    found = list(source.discover())
-    query = _bodies(tiktok_fake, VIDEO_QUERY_PATH)[0]["query"]
-    assert query["and"] == [{"field_name": "region_code", "operation": "IN", "field_values": ["DE", "FR"]}]
-    assert {"field_name": "keyword", "operation": "EQ", "field_values": ["serum"]} in query["or"]
+    assert [q.description for q in source.ledger_queries()] == [
+        {
+            "source": "tiktok",
+            "kind": "research",
+            "hashtags": ["ad"],
+            "keywords": ["lamp", "serum"],
+            "regions": ["DE", "FR"],
+        }
+    ]
+    found = _videos(_scan(source))
+    query = _bodies(day_fake, VIDEO_QUERY_PATH)[0]["query"]
+    assert query == {
+        "or": [
+            {"field_name": "hashtag_name", "operation": "IN", "field_values": ["ad"]},
+            {"field_name": "keyword", "operation": "EQ", "field_values": ["serum"]},
+            {"field_name": "keyword", "operation": "EQ", "field_values": ["lamp"]},
+        ],
+        "and": [{"field_name": "region_code", "operation": "IN", "field_values": ["DE", "FR"]}],
+    }
     assert found and all(v.region_code in ("DE", "FR") for v in found)
 
 
 def test_no_hashtags_and_no_keywords_is_a_config_error(tiktok_fake, make_settings, make_deps, tiktok_env):
     settings = make_settings(**tiktok_env(tiktok_fake)).with_option("HARVESTER_DISCOVERY_HASHTAGS", ())
     with pytest.raises(errors.ConfigError, match="HARVESTER_DISCOVERY_HASHTAGS"):
-        list(TikTokSource(make_deps(settings)).discover())
+        TikTokSource(make_deps(settings)).ledger_queries()
+    assert tiktok_fake.count() == 0
 
 
-def test_windows_are_at_most_30_days_newest_first(tiktok_fake, make_settings, make_deps, tiktok_env):
-    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="75")
-    source.utcnow = lambda: dt.datetime(2026, 3, 31, 23, 59, tzinfo=dt.UTC)
-    windows = source.windows()
-    assert windows == [
-        (dt.date(2026, 3, 2), dt.date(2026, 3, 31)),
-        (dt.date(2026, 1, 31), dt.date(2026, 3, 1)),
-        (dt.date(2026, 1, 16), dt.date(2026, 1, 30)),
-    ]
-    list(source.discover())
-    sent = {(b["start_date"], b["end_date"]) for b in _bodies(tiktok_fake, VIDEO_QUERY_PATH)}
-    assert sent == {("20260302", "20260331"), ("20260131", "20260301"), ("20260116", "20260130")}
-
-
-def test_real_windows_are_accepted_by_the_api(tiktok_fake, make_settings, make_deps, tiktok_env):
-    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="61")
-    assert len(list(source.discover())) == 251
-    bodies = _bodies(tiktok_fake, VIDEO_QUERY_PATH)
-    for body in bodies:
-        start = dt.datetime.strptime(body["start_date"], "%Y%m%d")
-        end = dt.datetime.strptime(body["end_date"], "%Y%m%d")
-        assert 0 <= (end - start).days <= 29
-    assert len({(b["start_date"], b["end_date"]) for b in bodies}) == 3
-
-
-def test_search_id_quirk_is_waited_out(tiktok, tiktok_fake, dataset, recorder):
-    tiktok_fake.schedule_fault(2, "search_id_expired", path=VIDEO_QUERY_PATH)
-    found = list(tiktok.discover())
-    assert len(found) == len(dataset[0])
-    assert tiktok_fake.count(VIDEO_QUERY_PATH, 400) == 1
+def test_search_id_quirk_is_waited_out(day_source, day_fake, dataset, recorder):
+    day_fake.schedule_fault(2, "search_id_expired", path=VIDEO_QUERY_PATH)
+    pages = _scan(day_source)
+    assert len(_videos(pages)) == len(dataset[0])
+    assert not any(p.restarted for p in pages)
+    assert day_fake.count(VIDEO_QUERY_PATH, 400) == 1
     assert recorder.noted("is invalid or expired")
 
 
-def test_search_id_quirk_gives_up_after_a_few_attempts(tiktok, tiktok_fake, recorder):
-    tiktok_fake.fail_next("search_id_expired", path=VIDEO_QUERY_PATH, times=50)
-    tiktok.search_id_attempts = 3
-    assert list(tiktok.discover()) == []
-    assert tiktok_fake.count(VIDEO_QUERY_PATH) == 3
+def test_search_id_quirk_gives_up_after_a_few_attempts(day_source, day_fake, recorder):
+    day_fake.fail_next("search_id_expired", path=VIDEO_QUERY_PATH, times=50)
+    day_source.search_id_attempts = 3
+    pages = _scan(day_source)
+    assert [(p.videos, p.candidates, p.last) for p in pages] == [([], 0, True)]
+    assert day_fake.count(VIDEO_QUERY_PATH) == 3
     assert recorder.noted("gave up")
 
 
-def test_invalid_cursor_ends_the_window_gracefully(tiktok, tiktok_fake, recorder):
-    tiktok_fake.schedule_fault(2, "invalid_cursor", path=VIDEO_QUERY_PATH)
-    found = list(tiktok.discover())
-    assert len(found) == 100
+def test_invalid_cursor_ends_the_day_gracefully(day_source, day_fake, recorder):
+    day_fake.schedule_fault(2, "invalid_cursor", path=VIDEO_QUERY_PATH)
+    pages = _scan(day_source)
+    assert [(p.candidates, p.last) for p in pages] == [(100, False), (0, True)]
+    assert len(_videos(pages)) == 100
     assert recorder.noted("Invalid count or cursor")
 
 
 def test_empty_page_with_has_more_continues(dataset, make_settings, make_deps, tiktok_env):
-    with FakeTikTok(*dataset, empty_page_has_more=True) as fake:
-        found = list(_source(fake, make_settings, make_deps, tiktok_env).discover())
-        assert len(found) == len(dataset[0])
+    videos, comments = dataset
+    with FakeTikTok(_on_day(videos), comments, empty_page_has_more=True) as fake:
+        pages = _scan(_source(fake, make_settings, make_deps, tiktok_env))
+        assert len(_videos(pages)) == len(videos)
         assert fake.count(VIDEO_QUERY_PATH) == 4
+    assert [p.candidates for p in pages] == [100, 0, 100, 51]
 
 
 def test_video_id_key_tag_variant_and_missing_fields(dataset, make_settings, make_deps, tiktok_env):
     videos, comments = dataset
     with FakeTikTok(
-        videos,
+        _on_day(videos),
         comments,
         video_id_key="video_id",
         video_tag_keys="video_tag_type",
         missing_fields=True,
         missing_field_names={"region_code", "username", "video_description"},
     ) as fake:
-        found = list(_source(fake, make_settings, make_deps, tiktok_env).discover())
+        found = _videos(_scan(_source(fake, make_settings, make_deps, tiktok_env)))
     by_id = {v["id"]: v for v in videos}
     assert sorted(v.id for v in found) == sorted(by_id)
     tagged = [v for v in found if by_id[v.id].get("video_tag")]
     assert tagged and all(v.promoted_reason and v.promoted_reason.startswith("video_tag") for v in tagged)
     assert any(v.username is None for v in found) and any(v.region_code is None for v in found)
+
+
+# -- discovery by id: `harvester discover --video-id` (discover(video_ids=...)) -------------------
+
+
+def test_discover_without_video_ids_is_refused(tiktok, tiktok_fake):
+    assert uses_ledger(tiktok)  # discovery without ids goes through the ledger, never here
+    with pytest.raises(errors.BadInput, match="video ids"):
+        list(tiktok.discover())
+    assert tiktok_fake.count() == 0
 
 
 def test_video_ids_yield_exactly_those_found(tiktok, tiktok_fake, dataset, recorder):
@@ -269,19 +345,49 @@ def test_bad_video_id_is_bad_input(tiktok):
         list(tiktok.discover(video_ids=["12x"]))
 
 
-def test_limit_caps_promoted_and_stops_paging(tiktok, tiktok_fake):
-    found = list(tiktok.discover(limit=5))
+def test_video_ids_are_looked_up_in_windows_of_at_most_30_days_newest_first(
+    tiktok_fake, make_settings, make_deps, tiktok_env
+):
+    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="75")
+    source.utcnow = lambda: dt.datetime(2026, 3, 31, 23, 59, tzinfo=dt.UTC)
+    windows = source.windows()
+    assert windows == [
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 31)),
+        (dt.date(2026, 1, 31), dt.date(2026, 3, 1)),
+        (dt.date(2026, 1, 16), dt.date(2026, 1, 30)),
+    ]
+    assert list(source.discover(video_ids=[7386111312293610270])) == []
+    sent = [(b["start_date"], b["end_date"]) for b in _bodies(tiktok_fake, VIDEO_QUERY_PATH)]
+    assert sent == [("20260302", "20260331"), ("20260131", "20260301"), ("20260116", "20260130")]
+
+
+def test_real_windows_are_accepted_by_the_api(tiktok_fake, dataset, make_settings, make_deps, tiktok_env):
+    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_DISCOVERY_DAYS="61")
+    wanted = [v["id"] for v in dataset[0][:99]]
+    found = list(source.discover(video_ids=wanted + [7386111312293610270]))  # the unknown id: every window
+    assert sorted(v.id for v in found) == sorted(wanted)
+    bodies = _bodies(tiktok_fake, VIDEO_QUERY_PATH)
+    for body in bodies:
+        start = dt.datetime.strptime(body["start_date"], "%Y%m%d")
+        end = dt.datetime.strptime(body["end_date"], "%Y%m%d")
+        assert 0 <= (end - start).days <= 29
+    assert len({(b["start_date"], b["end_date"]) for b in bodies}) == 3
+    assert tiktok_fake.count(VIDEO_QUERY_PATH, 400) == 0
+
+
+def test_limit_caps_promoted_and_stops_paging(tiktok, tiktok_fake, dataset):
+    found = list(tiktok.discover(video_ids=[v["id"] for v in dataset[0]], limit=5))
     assert sum(1 for v in found if v.promoted_reason) == 5
     assert found[-1].promoted_reason
     assert tiktok_fake.count(VIDEO_QUERY_PATH) == 1
 
 
-def test_limit_zero_sends_nothing(tiktok, tiktok_fake):
-    assert list(tiktok.discover(limit=0)) == []
+def test_limit_zero_sends_nothing(tiktok, tiktok_fake, dataset):
+    assert list(tiktok.discover(video_ids=[dataset[0][0]["id"]], limit=0)) == []
     assert tiktok_fake.count() == 0
 
 
-# -- Commercial Content API ----------------------------------------------------------------------
+# -- Commercial Content API: the ledger's commercial day scans -------------------------------------
 
 
 def _commercial_item(video_id, username, ts, country="DE", url_suffix=""):
@@ -297,45 +403,83 @@ def _commercial_item(video_id, username, ts, country="DE", url_suffix=""):
     }
 
 
-def test_commercial_content_adds_promoted_video_ids(dataset, make_settings, make_deps, tiktok_env):
-    videos, comments = dataset
-    ts = int(videos[0]["create_time"])
-    plain = next(v for v in videos if not is_promoted(v))
-    promoted = next(v for v in videos if is_promoted(v))
-    items = [
-        _commercial_item(7386111312293610270 + i, f"brand{i}", ts, url_suffix="?is_from_webapp=1&lang=de")
-        for i in range(55)
-    ]
-    items.append(_commercial_item(plain["id"], plain["username"], ts, country="FR"))
-    items.append(_commercial_item(promoted["id"], promoted["username"], ts, country="FR"))
-    with FakeTikTok(
-        videos, comments, commercial_content=items, adlib_has_more_string=True, commercial_id_string=True
-    ) as fake:
+def test_commercial_content_is_scanned_per_country_and_day_paged_by_search_id(
+    make_settings, make_deps, tiktok_env, recorder
+):
+    ts = _midnight(YESTERDAY) + 3600
+    first = 7386111312293610270
+    items = [_commercial_item(first + i, f"brand{i}", ts, url_suffix="?is_from_webapp=1&lang=de") for i in range(55)]
+    items.append(_commercial_item(first + 100, "frbrand", ts, country="FR"))
+    items.append(_commercial_item(first + 200, "daybefore", ts - 86400))  # another day's scan
+    with FakeTikTok([], [], commercial_content=items, adlib_has_more_string=True, commercial_id_string=True) as fake:
         source = _source(fake, make_settings, make_deps, tiktok_env, HARVESTER_COMMERCIAL_COUNTRIES="DE,FR")
-        found = list(source.discover())
+        queries = source.ledger_queries()
+        assert [(q.kind, q.description.get("country")) for q in queries] == [
+            ("research", None),
+            ("commercial", "DE"),
+            ("commercial", "FR"),
+        ]
+        assert len({q.fingerprint for q in queries}) == 3
+        de = _scan(source, "commercial", country="DE")
+        fr = _scan(source, "commercial", country="FR")
         bodies = _bodies(fake, COMMERCIAL_QUERY_PATH)
-    ids = [v.id for v in found]
-    assert len(ids) == len(videos) + 55 + 1  # the plain video comes back once more, promoted
-    assert len(set(ids)) == len(videos) + 55
-    extra = {v.id: v for v in found if v.id >= 7386111312293610270 and v.id < 7386111312293610270 + 55}
-    assert set(extra) == {7386111312293610270 + i for i in range(55)}
-    assert extra[7386111312293610270].promoted_reason == "commercial content: Paid partnership"
-    assert extra[7386111312293610270].username == "brand0"
-    upgraded = [v for v in found if v.id == plain["id"]]
-    assert [bool(v.promoted_reason) for v in upgraded] == [False, True]
-    assert upgraded[1].description == upgraded[0].description
-    assert ids.count(promoted["id"]) == 1
+        resumed = _scan(source, "commercial", country="DE", search_id=de[0].search_id)
+        restarted = _scan(source, "commercial", country="DE", search_id="123")
+    assert [(p.candidates, p.cursor, p.last) for p in de] == [(50, None, False), (5, None, True)]
+    assert de[0].search_id and de[1].search_id is None
+    found = {v.id: v for v in _videos(de)}
+    assert set(found) == {first + i for i in range(55)}  # the id from each URL, its query string left out
+    assert found[first].promoted_reason == "commercial content: Paid partnership"
+    assert (found[first].username, found[first].create_time) == ("brand0", ts)
+    assert [v.id for v in _videos(fr)] == [first + 100]
     assert [b["filters"]["creator_country_code"] for b in bodies] == ["DE", "DE", "FR"]
-    assert bodies[0]["max_count"] == 50 and "search_id" not in bodies[0] and bodies[1]["search_id"]
-    date_range = bodies[0]["filters"]["content_published_date_range"]
-    assert set(date_range) == {"min", "max"} and len(date_range["min"]) == 8
+    assert bodies[0]["max_count"] == 50 and "search_id" not in bodies[0] and bodies[1]["search_id"] == de[0].search_id
+    assert all(
+        b["filters"]["content_published_date_range"] == {"min": _ymd(YESTERDAY), "max": _ymd(YESTERDAY)} for b in bodies
+    )
+    assert [(p.candidates, p.last, p.restarted) for p in resumed] == [(5, True, False)]
+    assert [(p.candidates, p.restarted) for p in restarted] == [(50, True), (5, False)]
+    assert recorder.noted("this day's scan starts over")
+
+
+def test_commercial_items_are_read_leniently(make_settings, make_deps, tiktok_env, recorder):
+    ts = _midnight(YESTERDAY) + 3600
+    millis = _commercial_item(7386111312293610271, "millis", ts)
+    millis["create_timestamp"] = ts * 1000  # milliseconds
+    by_id = _commercial_item(0, "byid", ts)
+    by_id["videos"] = ["not an object", {"id": "7386111312293610272"}]  # no URL: the entry's own id
+    unlabelled = _commercial_item(7386111312293610273, "plain", ts)
+    del unlabelled["label"]
+    no_id = _commercial_item(0, "noid", ts)
+    no_id["id"] = "7777"
+    no_id["videos"] = [{"url": "https://www.tiktok.com/@noid"}]
+    with FakeTikTok([], [], commercial_content=[millis, by_id, unlabelled, no_id]) as fake:
+        source = _source(fake, make_settings, make_deps, tiktok_env, HARVESTER_COMMERCIAL_COUNTRIES="DE")
+        pages = _scan(source, "commercial", country="DE")
+    assert [(p.candidates, p.last) for p in pages] == [(4, True)]
+    found = {v.id: v for v in _videos(pages)}
+    assert set(found) == {7386111312293610271, 7386111312293610272, 7386111312293610273}
+    assert found[7386111312293610271].create_time == ts
+    assert found[7386111312293610272].username == "byid"
+    assert found[7386111312293610273].promoted_reason == "commercial content: paid partnership"
+    assert recorder.noted("commercial content 7777 has no video id in its URL; skipped")
+
+
+def test_commercial_days_before_the_library_starts_send_nothing(tiktok_fake, make_settings, make_deps, tiktok_env):
+    source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_COMMERCIAL_COUNTRIES="DE")
+    pages = _scan(source, "commercial", country="DE", day=dt.date(2022, 10, 1))
+    assert [(p.videos, p.candidates, p.last) for p in pages] == [([], 0, True)]
+    assert tiktok_fake.count() == 0
 
 
 def test_unsupported_commercial_country_is_skipped(tiktok_fake, make_settings, make_deps, tiktok_env, recorder):
     source = _source(tiktok_fake, make_settings, make_deps, tiktok_env, HARVESTER_COMMERCIAL_COUNTRIES="GB,DE")
-    found = list(source.discover())
-    assert len(found) >= 251
-    assert recorder.noted("country GB skipped")
+    gb = _scan(source, "commercial", country="GB")
+    assert [(p.videos, p.candidates, p.last) for p in gb] == [([], 0, True)]
+    assert tiktok_fake.count(COMMERCIAL_QUERY_PATH) == 1  # refused, not retried
+    assert recorder.noted(f"country GB skipped for {YESTERDAY}")
+    de = _scan(source, "commercial", country="DE")
+    assert de[-1].last and tiktok_fake.count(COMMERCIAL_QUERY_PATH, 200) == len(de)
 
 
 # -- comments ----------------------------------------------------------------------------------
@@ -415,14 +559,14 @@ def test_daily_quota_from_the_api_stops_without_retry(dataset, make_settings, ma
     assert recorder.exhausted == 1
 
 
-def test_daily_quota_mid_discovery(tiktok, tiktok_fake, recorder):
-    tiktok_fake.schedule_fault(2, "quota", path=VIDEO_QUERY_PATH)
-    found = []
+def test_daily_quota_mid_discovery(day_source, day_fake, recorder):
+    day_fake.schedule_fault(2, "quota", path=VIDEO_QUERY_PATH)
+    pages = []
     with pytest.raises(errors.QuotaExhausted):
-        for video in tiktok.discover():
-            found.append(video)
-    assert len(found) == 100
-    assert recorder.exhausted == 1 and tiktok_fake.count(VIDEO_QUERY_PATH) == 2
+        for page in day_source.scan_day(_query(day_source), YESTERDAY):
+            pages.append(page)
+    assert [(len(p.videos), p.last) for p in pages] == [(100, False)]
+    assert recorder.exhausted == 1 and day_fake.count(VIDEO_QUERY_PATH) == 2
 
 
 def test_own_budget_spent_sends_nothing(tiktok, tiktok_fake, recorder):
@@ -469,7 +613,7 @@ def test_persistent_transient_failure_gives_up_after_the_policy(tiktok, tiktok_f
 def test_permanent_error_is_not_retried(tiktok, tiktok_fake):
     tiktok_fake.faults[VIDEO_QUERY_PATH] = "invalid_params"
     with pytest.raises(errors.PermanentSourceError, match="invalid_params"):
-        list(tiktok.discover())
+        _scan(tiktok)
     assert tiktok_fake.count(VIDEO_QUERY_PATH) == 1
 
 
@@ -478,4 +622,4 @@ def test_stop_cuts_the_search_id_pause_short(tiktok, tiktok_fake):
     tiktok.deps.stop.set()
     tiktok_fake.fail_next("search_id_expired", path=VIDEO_QUERY_PATH)
     with pytest.raises(errors.RunStopped):
-        list(tiktok.discover())
+        _scan(tiktok)

@@ -235,6 +235,7 @@ def run_cli(
     env: dict[str, str] | None = None,
     check: bool = False,
     timeout: float = 7200,
+    stdin: Path | None = None,
 ) -> CliResult:
     """Run `harvester ARGS` as a child process: wall time, CPU time and peak RSS.
 
@@ -247,9 +248,9 @@ def run_cli(
     rss_path = Path(cwd) / ".cli.maxrss"
     rss_path.unlink(missing_ok=True)
     wrapped = ([GNU_TIME, "-f", "%M", "-o", str(rss_path)] if GNU_TIME else []) + argv
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+    with open(out_path, "wb") as out, open(err_path, "wb") as err, open(stdin or os.devnull, "rb") as given:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(wrapped, cwd=cwd, env=env or cli_env(url), stdout=out, stderr=err)
+        proc = subprocess.Popen(wrapped, cwd=cwd, env=env or cli_env(url), stdin=given, stdout=out, stderr=err)
         deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

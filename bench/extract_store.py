@@ -10,6 +10,9 @@ fresh store, then times, each on its own fresh copy of that store:
   `HARVESTER_EXTRACT_HELPERS` helper processes (default 1; set the variable to compare), each
   range then marked and written in one transaction. On PostgreSQL: claim a batch, extract,
   write, one transaction per batch. Its CPU figure includes the helpers';
+* `harvester scan --jsonl` as a child process over the same texts on stdin: extraction
+  with a process's start-up and JSON in and out, and no store (issue 14: the extract job
+  within 2x of scan);
 * the whole command: `harvester extract` as a child process (start-up, schema check, reaper,
   slot, run bookkeeping included).
 
@@ -342,7 +345,11 @@ def main() -> int:
         )
         want_mentions, want_domains = expected(texts)
 
-        alone, service, command, rss = [], [], [], []
+        scan_input = work / "scan.jsonl"
+        with scan_input.open("w", encoding="utf-8") as fh:
+            for n, text in enumerate(texts):
+                fh.write(json.dumps({"id": n, "text": text}, ensure_ascii=False) + "\n")
+        alone, service, command, rss, scan = [], [], [], [], []
         alone_cpu, service_cpu, command_cpu = [], [], []
         failed: list[str] = []
         for i in range(a.repeat):
@@ -361,6 +368,11 @@ def main() -> int:
             failed += [f"service run {i + 1}: {k}" for k, ok in checks.items() if not ok]
             discard(name, url)
 
+            res = sb.run_cli(tpl, ["scan", "--jsonl"], cwd=work, env=sb.cli_env(tpl, extra), stdin=scan_input)
+            scan.append(res.seconds)
+            if res.returncode != 0:
+                failed.append(f"scan run {i + 1}: exit {res.returncode}")
+
             name = f"bench_extract_cli{i}"
             url = fresh(name, tpl)
             res = sb.run_cli(url, ["--json", "extract"], cwd=work, env=sb.cli_env(url, extra))
@@ -378,7 +390,8 @@ def main() -> int:
                 f"[{dialect}] run {i + 1}: extractor alone {alone[-1]:.2f}s (CPU {alone_cpu[-1]:.2f}), service "
                 f"{service[-1]:.2f}s ({service[-1] / alone[-1]:.2f}x; CPU {service_cpu[-1]:.2f}), command "
                 f"{command[-1]:.2f}s ({command[-1] / alone[-1]:.2f}x; CPU {command_cpu[-1]:.2f}), "
-                f"command peak RSS {rss[-1]:.0f} MB; load {os.getloadavg()[0]:.1f}",
+                f"command peak RSS {rss[-1]:.0f} MB; scan {scan[-1]:.2f}s (command/scan "
+                f"{command[-1] / scan[-1]:.2f}x); load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
 
@@ -414,6 +427,13 @@ def main() -> int:
         print(
             f"`harvester extract` (process):    median {mc:.2f} s  ({n_comments / mc:,.0f} comments/s), "
             f"{mc / ma:.2f}x the extractor; peak RSS median {sb.median(rss):.0f} MB"
+        )
+        msn = sb.median(scan)
+        print(
+            f"`harvester scan --jsonl` (process): median {msn:.2f} s  ({n_comments / msn:,.0f} comments/s); "
+            f"`harvester extract` is {mc / msn:.2f}x scan (per run: "
+            + ", ".join(f"{c / x:.2f}" for c, x in zip(command, scan, strict=True))
+            + ")"
         )
         mac, msc, mcc = sb.median(alone_cpu), sb.median(service_cpu), sb.median(command_cpu)
         print(

@@ -52,7 +52,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 10_000_000
 STOP_POLL_SECONDS = 0.25
 #: how long a request already in flight may still finish once the run's stop flag is up
 STOP_GRACE_SECONDS = 1.5
-#: the longest a connection attempt may take (it cannot watch the stop flag meanwhile)
+#: the longest a connection attempt (name lookup included) may take
 CONNECT_SECONDS = 5.0
 #: pages in a row without progress (no records, or a cursor that does not advance) while the
 #: server still says there is more, before a paging loop gives up (see `PageGuard`)
@@ -195,6 +195,39 @@ class _BoundedStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
+class _Connect:
+    """One connection attempt (lookup and connect) running in a daemon thread."""
+
+    def __init__(self, backend: httpcore.NetworkBackend, *args: Any):
+        self.done = threading.Event()
+        self.stream: httpcore.NetworkStream | None = None
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._abandoned = False
+        threading.Thread(target=self._run, args=(backend, args), name="harvester-connect", daemon=True).start()
+
+    def _run(self, backend: httpcore.NetworkBackend, args: tuple) -> None:
+        try:
+            stream = backend.connect_tcp(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self.error = exc
+            self.done.set()
+            return
+        with self._lock:
+            if self._abandoned:
+                stream.close()  # nobody waits for it any more
+            else:
+                self.stream = stream
+        self.done.set()
+
+    def abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            if self.stream is not None:
+                self.stream.close()
+                self.stream = None
+
+
 class _BoundedBackend(httpcore.NetworkBackend):
     def __init__(self, inner: httpcore.NetworkBackend):
         self._inner = inner
@@ -212,9 +245,27 @@ class _BoundedBackend(httpcore.NetworkBackend):
         return left if timeout is None else min(timeout, left)
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return _BoundedStream(
-            self._inner.connect_tcp(host, port, self._connect_timeout(timeout), local_address, socket_options)
-        )
+        """Connect in a helper thread while this one watches the deadline and the stop flag: the
+        name lookup (getaddrinfo) has no timeout of its own, and a resolver that does not answer
+        would otherwise hold the request past both. An abandoned attempt closes what it gets."""
+        timeout = self._connect_timeout(timeout)
+        bounds = _bounds()
+        if bounds is None:
+            return _BoundedStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        attempt = _Connect(self._inner, host, port, timeout, local_address, socket_options)
+        started = time.monotonic()
+        ends = min(bounds.deadline, started + timeout) if timeout is not None else bounds.deadline
+        while not attempt.done.wait(STOP_POLL_SECONDS):
+            if bounds.interrupted():
+                attempt.abandon()
+                raise _Interrupted()
+            if time.monotonic() >= ends:
+                attempt.abandon()
+                raise httpcore.ConnectTimeout(f"no connection to {host} within {time.monotonic() - started:.1f}s")
+        if attempt.error is not None:
+            raise attempt.error
+        assert attempt.stream is not None
+        return _BoundedStream(attempt.stream)
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
         return _BoundedStream(self._inner.connect_unix_socket(path, self._connect_timeout(timeout), socket_options))

@@ -242,6 +242,44 @@ def test_the_stop_flag_interrupts_a_request_waiting_for_headers_or_body(server):
             assert time.monotonic() - started < 0.5 + http.STOP_GRACE_SECONDS + 2 * http.STOP_POLL_SECONDS + 0.5
 
 
+@pytest.fixture
+def hanging_lookup(monkeypatch):
+    """Name lookups of `*.hanging.test` wait until the test ends, as with a resolver that never
+    answers (getaddrinfo has no timeout of its own); every other name resolves as usual."""
+    import socket
+
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".hanging.test"):
+            release.wait(60)
+            raise socket.gaierror(socket.EAI_AGAIN, "no answer")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    yield "http://api.hanging.test/v2/"
+    release.set()
+
+
+def test_a_name_lookup_that_never_answers_ends_at_the_request_deadline(hanging_lookup):
+    with _client(HARVESTER_HTTP_TIMEOUT_SECONDS=1) as client:
+        started = time.monotonic()
+        with pytest.raises(errors.TransientSourceError, match="timed out"):
+            http.send(client, "GET", hanging_lookup, what="lookup")
+        assert time.monotonic() - started < 1 + 2 * http.STOP_POLL_SECONDS + 0.5
+
+
+def test_the_stop_flag_interrupts_a_name_lookup(hanging_lookup):
+    stop = threading.Event()
+    with _client(HARVESTER_HTTP_TIMEOUT_SECONDS=60) as client:
+        threading.Timer(0.3, stop.set).start()
+        started = time.monotonic()
+        with pytest.raises(errors.RunStopped):
+            http.send(client, "GET", hanging_lookup, what="lookup", stop=stop)
+        assert time.monotonic() - started < 0.3 + http.STOP_GRACE_SECONDS + 2 * http.STOP_POLL_SECONDS + 0.5
+
+
 def test_nested_and_surrogate_json_are_bounded_and_clean():
     with pytest.raises(ValueError, match="nested deeper"):
         http.loads("[" * 100_000 + "]" * 100_000)

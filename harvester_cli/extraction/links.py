@@ -25,7 +25,7 @@ import codecs
 import re
 import unicodedata
 
-from .extractor import _IGN, registrable_domain
+from .extractor import _IGN, find_mentions, registrable_domain
 from .words_world import DOT_WORDS_GLUED, DOT_WORDS_SPACED
 
 __all__ = ["LINK_MAX", "TRACKING_PARAMETERS", "TRACKING_PREFIXES", "normalise_link"]
@@ -145,3 +145,20 @@ def normalise_link(written: str, domain: str) -> str:
     query = _query(query)
     link = host + path + ("?" + query if query else "")
     return link[:LINK_MAX]
+
+
+_linked: dict[tuple[str, str], str] = {}
+
+
+def find_linked_mentions(text: str) -> list[tuple[str, str, str]]:
+    """`find_mentions` with each mention's normalised link: (domain, written, link), what
+    `extract` stores, so the links report never has to fill the link in later."""
+    out = []
+    for domain, written in find_mentions(text):
+        link = _linked.get((written, domain))
+        if link is None:
+            if len(_linked) > 50_000:
+                _linked.clear()
+            link = _linked[(written, domain)] = normalise_link(written, domain)
+        out.append((domain, written, link))
+    return out

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from harvester_cli.extraction import find_mentions
+from harvester_cli.extraction import find_linked_mentions
 from harvester_cli.runtime.runner import RunContext
 from harvester_cli.store import mentions as mentions_store
 from harvester_cli.store import pending
@@ -62,7 +62,7 @@ def _by_batches(rc: RunContext, limit: int | None, progress: Progress) -> tuple[
                 size = take()
                 if size == 0:
                     return
-                n, m = mentions_store.process_batch(rc.store, size, find_mentions)
+                n, m = mentions_store.process_batch(rc.store, size, find_linked_mentions)
                 with lock:
                     totals["claimed"] -= size - n
                     totals["done"] += n
@@ -158,7 +158,7 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
             if not ready:
                 rng = next_range()
                 if rng is not None:  # nothing finished yet: extract a range here meanwhile
-                    ready = [pending.extract_range(reader, rng[0], rng[1], find_mentions)]
+                    ready = [pending.extract_range(reader, rng[0], rng[1], find_linked_mentions)]
                 elif helpers is not None and helpers.busy:
                     ready = helpers.results(timeout=0.5)
                 elif ranges.another_pass():
@@ -166,7 +166,7 @@ def _by_ranges(rc: RunContext, db_path: str, limit: int | None, progress: Progre
                 else:
                     break
             for extracted in ready:
-                n, m = mentions_store.save_range(rc.store, extracted, find_mentions)
+                n, m = mentions_store.save_range(rc.store, extracted, find_linked_mentions)
                 done, found = done + n, found + m
                 rc.ok(n)
                 progress(n)

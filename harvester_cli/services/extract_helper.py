@@ -22,7 +22,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from harvester_cli.extraction import find_mentions
+from harvester_cli.extraction import find_linked_mentions
 from harvester_cli.store import pending
 
 DEPTH = 4  # ranges in flight per helper: one being extracted, one queued behind it
@@ -176,7 +176,7 @@ def serve(db_path: str, requests: Connection, replies: Connection) -> int:
                 return 0
             reply: tuple[str, pending.ExtractedRange | str]
             try:
-                reply = ("ok", pending.extract_range(conn, lo, hi, find_mentions))
+                reply = ("ok", pending.extract_range(conn, lo, hi, find_linked_mentions))
             except Exception as exc:  # reported to the run, which extracts the range itself
                 reply = ("error", f"{type(exc).__name__}: {exc}")
             try:

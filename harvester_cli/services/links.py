@@ -2,10 +2,10 @@
 grouping (harvester_cli/extraction/links.py), per link with mentions, videos, first and last
 seen, the domain's category and a sample comment.
 
-`normalise` fills in `domain_mentions.link` for the mentions that have none yet (every mention
-of a store upgraded to schema 0003, then those `extract` wrote since the last report), in
-batches of one short transaction each; the reports call it first, so they always see every
-mention.
+`extract` stores each mention's link (`find_linked_mentions`). `normalise` fills in
+`domain_mentions.link` for the mentions that have none (those of a store upgraded to schema
+0003), in batches of one short transaction each; the reports call it first, so they always see
+every mention, and on a store without such rows it reads one index entry and writes nothing.
 """
 
 from __future__ import annotations

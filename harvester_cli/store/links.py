@@ -1,9 +1,10 @@
 """The links report: each mention's link as written, normalised (`domain_mentions.link`), with
 mentions, videos, first and last seen and a sample comment per link.
 
-`domain_mentions.link` is filled in here, from `written`, for the rows that have none yet (rows
-written by `extract`, and every row of a store upgraded to 0003): `pending` and `save_links`,
-which `services/links.normalise` drives before every report.
+`extract` writes each mention's link with it; the rows of a store upgraded to 0003 (and any
+written by an older `extract` still running during the upgrade) get theirs here, from
+`written`: `pending` and `save_links`, which `services/links.normalise` drives before every
+report and which then finds nothing to do.
 """
 
 from __future__ import annotations

@@ -93,6 +93,7 @@ def save_range(store: Store, extracted: pending.ExtractedRange, extract: Extract
                             f.created_at
                             if isinstance(f.created_at, str) or f.created_at is None
                             else stamp(f.created_at),
+                            f.link,
                         )
                         for f in found
                     ]
@@ -115,7 +116,7 @@ def _sqlite_time(conn) -> Callable[[dt.datetime], str]:
 _SQLITE_PENDING_IDS = "SELECT id FROM comments WHERE id > ? AND id <= ? AND extracted_at IS NULL ORDER BY id"
 _SQLITE_MARK = "UPDATE comments SET extracted_at = ? WHERE id > ? AND id <= ? AND extracted_at IS NULL"
 _SQLITE_READ_IDS = "SELECT id, video_id, text, created_at FROM comments WHERE id IN ({marks})"
-# json_each(payload): one [comment_id, domain, video_id, written, created_at] array per mention
+# json_each(payload): one [comment_id, domain, video_id, written, created_at, link] array per mention
 _SQLITE_DOMAINS = (
     "INSERT INTO domains (domain, first_seen, last_seen, first_extracted_at) "
     "SELECT json_extract(value, '$[1]'), min(coalesce(json_extract(value, '$[4]'), ?)), "
@@ -125,9 +126,10 @@ _SQLITE_DOMAINS = (
     "WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen"
 )
 _SQLITE_MENTIONS = (
-    "INSERT INTO domain_mentions (comment_id, domain, video_id, written, seen_at) "
+    "INSERT INTO domain_mentions (comment_id, domain, video_id, written, seen_at, link) "
     "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
-    "json_extract(value, '$[3]'), coalesce(json_extract(value, '$[4]'), ?) FROM json_each(?) WHERE true "
+    "json_extract(value, '$[3]'), coalesce(json_extract(value, '$[4]'), ?), json_extract(value, '$[5]') "
+    "FROM json_each(?) WHERE true "
     "ON CONFLICT (comment_id, domain) DO NOTHING"
 )
 
@@ -148,6 +150,7 @@ def _write_found(conn, now: dt.datetime, found: list[pending.Found]) -> int:
                 "video_id": f.video_id,
                 "written": f.written,
                 "seen_at": seen_at,
+                "link": f.link,
             }
         )
         bounds = seen.get(f.domain)

@@ -37,6 +37,7 @@ class Found(NamedTuple):
     domain: str
     written: str
     created_at: str | dt.datetime | None
+    link: str | None = None  # normalised for grouping, when the extractor gave one
 
 
 class ExtractedRange(NamedTuple):
@@ -64,20 +65,23 @@ def next_range(conn: sqlite3.Connection, after: int, size: int) -> tuple[int, in
     return (hi, n) if n else None
 
 
-def extract_rows(rows: Iterable[tuple], extract: Callable[[str], Iterable[tuple[str, str]]]) -> list[Found]:
-    """The mentions in (id, video_id, text, created_at) rows."""
+def extract_rows(rows: Iterable[tuple], extract: Callable[[str], Iterable[tuple]]) -> list[Found]:
+    """The mentions in (id, video_id, text, created_at) rows; `extract` gives (domain, written)
+    or (domain, written, link) per mention."""
     found: list[Found] = []
     for comment_id, video_id, text, created_at in rows:
         if not text:
             continue
         mentions = extract(text)
         if mentions:
-            found.extend(Found(comment_id, video_id, m[0], m[1], created_at) for m in mentions)
+            found.extend(
+                Found(comment_id, video_id, m[0], m[1], created_at, m[2] if len(m) > 2 else None) for m in mentions
+            )
     return found
 
 
 def extract_range(
-    conn: sqlite3.Connection, lo: int, hi: int, extract: Callable[[str], Iterable[tuple[str, str]]]
+    conn: sqlite3.Connection, lo: int, hi: int, extract: Callable[[str], Iterable[tuple]]
 ) -> ExtractedRange:
     """Read the pending comments of (lo, hi] and extract them; nothing is written."""
     rows = conn.execute(READ_RANGE, (lo, hi)).fetchall()

@@ -230,8 +230,9 @@ discovery_scans = Table(
 # --------------------------------------------------------------------------- results (issue 13)
 # Added by migration 0003: only new columns, indexes and tables (no table is rebuilt).
 
-# The link as written, normalised for grouping (harvester_cli/extraction/links.py); NULL until
-# `links` or `digest` normalises it (they fill every NULL row before they report).
+# The link as written, normalised for grouping (harvester_cli/extraction/links.py), written by
+# `extract`; NULL on the rows of a store upgraded to 0003 until `links` or `digest` fills them in
+# (they fill every NULL row before they report).
 domain_mentions.append_column(Column("link", Text))
 # `domains` and `links`: per domain, per link, with the video and time of every mention in the
 # index itself, so neither report reads the table rows (SQLite scans the index alone)

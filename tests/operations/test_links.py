@@ -203,6 +203,39 @@ def test_links_are_filled_in_for_mentions_that_have_none(cli, planted, store):
         )
 
 
+@pytest.mark.parametrize("helpers", ["0", "1"])
+def test_extract_stores_each_mention_with_its_normalised_link(cli, store, helpers):
+    """In every write path (SQLite ranges in this process or a helper process, PostgreSQL
+    batches in this thread or a helper thread) the link goes in with its mention."""
+    add_comments(
+        store,
+        [
+            (7900000000000000300 + i, V1, text, hours_ago(1))
+            for i, text in enumerate(
+                [
+                    "https://www.amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20&utm_source=tt",
+                    "WALMART.COM has it",
+                    "xn--mller-kva.de/schuhe/ and shein[.]com",
+                    "no link here",
+                ]
+                * 30
+            )
+        ],
+    )
+    result = cli("extract", env={"HARVESTER_EXTRACT_HELPERS": helpers, "HARVESTER_EXTRACT_BATCH_SIZE": "7"})
+    assert result.exit_code == 0, result.stderr
+    with store.read() as conn:
+        rows = conn.execute(select(domain_mentions.c.domain, domain_mentions.c.written, domain_mentions.c.link)).all()
+    assert len(rows) == 120
+    assert all(link == normalise_link(written, domain) for domain, written, link in rows), rows
+    assert {link for *_, link in rows} == {
+        "amazon.com/dp/B0C7XJ2K9M?tag=glowmaya-20",
+        "walmart.com",
+        "müller.de/schuhe",
+        "shein.com",
+    }
+
+
 def test_normalise_in_batches(cli, store):
     from harvester_cli.services import links as links_service
 
@@ -213,7 +246,10 @@ def test_normalise_in_batches(cli, store):
             for i in range(23)
         ],
     )
-    assert cli("extract").exit_code == 0  # extract leaves the links to the reports
+    assert cli("extract").exit_code == 0
+    assert links_service.normalise(store, batch=5) == 0  # extract wrote every link with its mention
+    with store.tx() as conn:  # as on a store upgraded to 0003: mentions without a link
+        conn.execute(domain_mentions.update().values(link=None))
     assert links_service.normalise(store, batch=5) == 23
     assert links_service.normalise(store, batch=5) == 0
     items = json.loads(cli("links", "--format", "json").stdout)

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from harvester_cli.extraction import find_mentions
+from harvester_cli.extraction import find_linked_mentions, find_mentions
 from harvester_cli.store import mentions
 from harvester_cli.store.tables import comments, domain_mentions, domains, videos
 
@@ -154,9 +154,9 @@ def test_a_batch_failing_in_a_helper_thread_fails_the_run_and_leaves_it_pending(
     def broken(text):
         if text.endswith("shop2.com"):
             raise RuntimeError("extractor bug")
-        return find_mentions(text)
+        return find_linked_mentions(text)
 
-    monkeypatch.setattr(extract_service, "find_mentions", broken)
+    monkeypatch.setattr(extract_service, "find_linked_mentions", broken)
     result = cli("--json", "extract", env={"HARVESTER_EXTRACT_BATCH_SIZE": "5", "HARVESTER_EXTRACT_HELPERS": "2"})
     assert result.exit_code == 1
     assert "extractor bug" in result.stderr and len(result.stderr.strip().splitlines()) == 1

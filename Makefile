@@ -59,7 +59,7 @@ smoke: $(STAMP)
 # its own SQLite file or PostgreSQL schema, ports and lock directory. TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # lint: ruff's rules and formatting, then mypy over the package (settings in pyproject.toml).
 # format: rewrite the files as ruff formats them and fix what ruff can fix by itself.

@@ -148,6 +148,12 @@ def run_proc(proc_env):
     return run
 
 
+def pytest_collection_modifyitems(config, items):
+    """The slow cases first: with the suite spread over processes (make test), a minute-long case
+    started last would leave the other workers idle while it runs."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_runtest_logreport(report):
     global _pg_passed
     if report.when == "call" and report.passed and "[postgresql" in report.nodeid:

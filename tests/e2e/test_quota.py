@@ -12,6 +12,8 @@ import stat
 import subprocess
 import time
 
+import pytest
+
 from tests.conftest import harvester_cmd
 from tests.e2e.conftest import q, scalar, tiktok_env, video_states
 from tests.fakes.tiktok_server import FakeTikTok, make_dataset
@@ -46,6 +48,7 @@ def day(days_ago: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(MIDNIGHT - days_ago * 86400))
 
 
+@pytest.mark.slow
 def test_each_day_is_scanned_once_then_nothing_is_due_and_no_request_is_sent(store, harvester):
     videos, comments = on_days({1: 150, 3: 20, 5: 1})
     with FakeTikTok(videos, comments) as fake:

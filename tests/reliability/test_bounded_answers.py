@@ -228,18 +228,21 @@ def test_a_compressed_body_sent_unasked_is_inflated_only_up_to_the_cap(server):
             http.send(client, "GET", url, what="bomb")
 
 
-def test_the_stop_flag_interrupts_a_request_waiting_for_headers_or_body(server):
+def _stopped_within_the_grace(url: str, flag_at: float) -> None:
+    """A request to `url` whose stop flag goes up after `flag_at` seconds ends as RunStopped: an
+    answer on its way gets STOP_GRACE_SECONDS, then it is cut."""
     stop = threading.Event()
+    with _client(HARVESTER_HTTP_TIMEOUT_SECONDS=60) as client:
+        threading.Timer(flag_at, stop.set).start()
+        started = time.monotonic()
+        with pytest.raises(errors.RunStopped):
+            http.send(client, "GET", url, what="slow", stop=stop)
+        assert time.monotonic() - started < flag_at + http.STOP_GRACE_SECONDS + 2 * http.STOP_POLL_SECONDS + 0.5
+
+
+def test_the_stop_flag_interrupts_a_request_waiting_for_headers_or_body(server):
     for behaviour in (silent, drip):
-        stop.clear()
-        url = server(behaviour)
-        with _client(HARVESTER_HTTP_TIMEOUT_SECONDS=60) as client:
-            threading.Timer(0.5, stop.set).start()
-            started = time.monotonic()
-            with pytest.raises(errors.RunStopped):
-                http.send(client, "GET", url, what="slow", stop=stop)
-            # the flag goes up at 0.5 s; an answer on its way gets STOP_GRACE_SECONDS, then it is cut
-            assert time.monotonic() - started < 0.5 + http.STOP_GRACE_SECONDS + 2 * http.STOP_POLL_SECONDS + 0.5
+        _stopped_within_the_grace(server(behaviour), flag_at=0.5)
 
 
 @pytest.fixture
@@ -271,13 +274,7 @@ def test_a_name_lookup_that_never_answers_ends_at_the_request_deadline(hanging_l
 
 
 def test_the_stop_flag_interrupts_a_name_lookup(hanging_lookup):
-    stop = threading.Event()
-    with _client(HARVESTER_HTTP_TIMEOUT_SECONDS=60) as client:
-        threading.Timer(0.3, stop.set).start()
-        started = time.monotonic()
-        with pytest.raises(errors.RunStopped):
-            http.send(client, "GET", hanging_lookup, what="lookup", stop=stop)
-        assert time.monotonic() - started < 0.3 + http.STOP_GRACE_SECONDS + 2 * http.STOP_POLL_SECONDS + 0.5
+    _stopped_within_the_grace(hanging_lookup, flag_at=0.3)
 
 
 def test_nested_and_surrogate_json_are_bounded_and_clean():

@@ -12,14 +12,11 @@ from harvester_cli.commands.common import check_choice, context, int_parser, par
 from harvester_cli.extraction.categories import CATEGORIES
 from harvester_cli.services import reports
 from harvester_cli.store import domains as domains_store
+from harvester_cli.store.base import iso_utc
 
 FORMATS = ("table", "csv", "json")
 #: the window of --new and --rising when --since is not given
 DEFAULT_WINDOW = "7d"
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds") + "Z"
 
 
 def write_csv(items: list[dict[str, Any]], fields: list[str]) -> None:
@@ -146,8 +143,8 @@ def register(app: typer.Typer) -> None:
                 "domain": r["domain"],
                 "mentions": r["mentions"],
                 "videos": r["videos"],
-                "first_seen": _iso(r["first_seen"]),
-                "last_seen": _iso(r["last_seen"]),
+                "first_seen": iso_utc(r["first_seen"]),
+                "last_seen": iso_utc(r["last_seen"]),
                 "category": r["category"],
             }
             for r in rows
@@ -188,7 +185,7 @@ def _render_window(rows: list[dict[str, Any]], *, new: bool, window: str, fmt: s
         fields = ["domain", "category", "mentions", "videos", "first_seen", "last_seen"]
     else:
         fields = ["domain", "category", "mentions", "previous", "growth", "videos", "first_seen", "last_seen"]
-    items = [{k: (_iso(r[k]) if k in ("first_seen", "last_seen") else r[k]) for k in fields} for r in rows]
+    items = [{k: (iso_utc(r[k]) if k in ("first_seen", "last_seen") else r[k]) for k in fields} for r in rows]
     if fmt == "json":
         console.print_json(items)
         return

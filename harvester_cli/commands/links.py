@@ -9,9 +9,10 @@ import typer
 
 from harvester_cli import console
 from harvester_cli.commands.common import check_choice, context, int_parser, parse_duration, parse_id
-from harvester_cli.commands.domains import FORMATS, _iso, sample_text, write_csv
+from harvester_cli.commands.domains import FORMATS, sample_text, write_csv
 from harvester_cli.extraction.categories import CATEGORIES
 from harvester_cli.services import links as links_service
+from harvester_cli.store.base import iso_utc
 
 FIELDS = ["link", "domain", "category", "mentions", "videos", "first_seen", "last_seen"]
 
@@ -86,8 +87,8 @@ def register(app: typer.Typer) -> None:
                 "category": r["category"],
                 "mentions": r["mentions"],
                 "videos": r["videos"],
-                "first_seen": _iso(r["first_seen"]),
-                "last_seen": _iso(r["last_seen"]),
+                "first_seen": iso_utc(r["first_seen"]),
+                "last_seen": iso_utc(r["last_seen"]),
             }
             for r in rows
         ]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from harvester_cli import errors
 from harvester_cli.store import usage
 from harvester_cli.store import videos as videos_store
-from harvester_cli.store.base import Store
+from harvester_cli.store.base import Store, iso_utc
 
 
 def discovery_share(limit: int, percent: float) -> int:
@@ -135,10 +135,6 @@ def ledger_queries_for(settings):
     return ledger_queries(settings)
 
 
-def _iso(value) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
-
-
 def report(store: Store, settings) -> dict:
     """`harvester budget`: today's requests by job type, what is left, the pace, the yield and
     the discovery ledger's coverage of the look-back window."""
@@ -187,7 +183,7 @@ def report(store: Store, settings) -> dict:
             "in_force": waiting > 0,
             "videos_waiting": waiting,
         },
-        "pace": {"requests_per_hour": round(per_hour, 1), "state": state, "runs_out_at": _iso(runs_out)},
+        "pace": {"requests_per_hour": round(per_hour, 1), "state": state, "runs_out_at": iso_utc(runs_out)},
         "yield": {
             "new_videos": found["videos"],
             "comments": found["comments"],
@@ -198,7 +194,7 @@ def report(store: Store, settings) -> dict:
         },
         "ledger": None
         if coverage is None
-        else {"window_days": len(days), "queries": len(queries), **coverage, "next_due_at": _iso(next_due)},
+        else {"window_days": len(days), "queries": len(queries), **coverage, "next_due_at": iso_utc(next_due)},
     }
 
 

@@ -36,7 +36,7 @@ from harvester_cli.store import digests as digests_store
 from harvester_cli.store import domains as domains_store
 from harvester_cli.store import links as links_store
 from harvester_cli.store import logs
-from harvester_cli.store.base import Store
+from harvester_cli.store.base import Store, iso_utc
 
 #: windows are counted from this Monday, 00:00 UTC
 ORIGIN = dt.datetime(1970, 1, 5)
@@ -54,10 +54,6 @@ def window(now: dt.datetime, length: dt.timedelta) -> tuple[dt.datetime, dt.date
     elapsed = int((now - ORIGIN).total_seconds())
     end = ORIGIN + dt.timedelta(seconds=elapsed - elapsed % seconds)
     return end - length, end
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds") + "Z"
 
 
 def _describe(length: dt.timedelta) -> str:
@@ -90,7 +86,7 @@ def build(
     links = _links(counts, top=top)
     texts = links_store.comment_texts(store, [r["latest"] for r in links if r["latest"] is not None])
     return {
-        "window": {"start": _iso(start), "end": _iso(end), "length": _describe(length)},
+        "window": {"start": iso_utc(start), "end": iso_utc(end), "length": _describe(length)},
         "ready": pending == 0 or now >= end + EXTRACTION_GRACE,
         "pending_comments": pending,
         "new_domains": [
@@ -99,9 +95,9 @@ def build(
                 "category": r["category"],
                 "mentions": r["mentions"],
                 "videos": r["videos"],
-                "first_seen": _iso(r["first_seen"]),
-                "last_seen": _iso(r["last_seen"]),
-                "first_extracted_at": _iso(r["first_extracted_at"]),
+                "first_seen": iso_utc(r["first_seen"]),
+                "last_seen": iso_utc(r["last_seen"]),
+                "first_extracted_at": iso_utc(r["first_extracted_at"]),
             }
             for r in new
         ],
@@ -113,8 +109,8 @@ def build(
                 "previous": r["previous"],
                 "growth": r["growth"],
                 "videos": r["videos"],
-                "first_seen": _iso(r["first_seen"]),
-                "last_seen": _iso(r["last_seen"]),
+                "first_seen": iso_utc(r["first_seen"]),
+                "last_seen": iso_utc(r["last_seen"]),
             }
             for r in rising
         ],
@@ -125,8 +121,8 @@ def build(
                 "category": r["category"],
                 "mentions": r["mentions"],
                 "videos": r["videos"],
-                "first_seen": _iso(r["first_seen"]),
-                "last_seen": _iso(r["last_seen"]),
+                "first_seen": iso_utc(r["first_seen"]),
+                "last_seen": iso_utc(r["last_seen"]),
                 "sample": _sample(texts.get(r["latest"])),
             }
             for r in links
@@ -294,22 +290,25 @@ def notify(
     start, end = _start_end(digest)
     done = digests_store.get(store, start, end)
     if done is not None and done["state"] == "posted":
-        return {"sent": False, "reason": "already posted", "posted_at": _iso(done["posted_at"])}
+        return {"sent": False, "reason": "already posted", "posted_at": iso_utc(done["posted_at"])}
     if not digest["ready"]:
         return {
             "sent": False,
             "reason": f"waiting for extract: {digest['pending_comments']} comments harvested "
             f"before {digest['window']['end']} are not extracted yet (posts by "
-            f"{_iso(end + EXTRACTION_GRACE)} at the latest)",
+            f"{iso_utc(end + EXTRACTION_GRACE)} at the latest)",
         }
     if is_empty(digest):
         return {"sent": False, "reason": "nothing to post: no new domain, no rising domain and no link in the window"}
     token = uuid.uuid4().hex
     state, row = digests_store.claim(store, start, end, token, CLAIM_LEASE)
     if state == "posted":
-        return {"sent": False, "reason": "already posted", "posted_at": _iso(row["posted_at"])}
+        return {"sent": False, "reason": "already posted", "posted_at": iso_utc(row["posted_at"])}
     if state == "busy":
-        return {"sent": False, "reason": f"another run is posting it (claimed until {_iso(row['claim_expires_at'])})"}
+        return {
+            "sent": False,
+            "reason": f"another run is posting it (claimed until {iso_utc(row['claim_expires_at'])})",
+        }
     try:
         post(redacted(message(digest, host), secrets))
     except BaseException:

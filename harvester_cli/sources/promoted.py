@@ -70,3 +70,11 @@ def promoted_reason(video_tag: Any, description: str | None, hashtags: Iterable[
     if phrase:
         return f"disclosure {phrase.group(0).lower()!r} in description"
     return None
+
+
+def hashtag_names(value: Any) -> tuple[str, ...]:
+    """An API's list of hashtags (names or numbers, with or without "#") as names; anything but
+    a list reads as none, and entries of other types are skipped."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(t).lstrip("#") for t in value if isinstance(t, (str, int)))

@@ -32,7 +32,7 @@ from harvester_cli.models import Comment, CommentPage, ScanPage, ScanQuery, Vide
 from harvester_cli.runtime import retry
 from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
-from harvester_cli.sources.promoted import promoted_reason
+from harvester_cli.sources.promoted import hashtag_names, promoted_reason
 from harvester_cli.sources.token_cache import TokenCache
 
 logger = logging.getLogger(__name__)
@@ -420,10 +420,7 @@ class TikTokSource:
         if video_id is None:
             self.deps.note(f"tiktok: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None
-        tags = raw.get("hashtag_names")
-        hashtags = (
-            tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) if isinstance(tags, list) else ()
-        )
+        hashtags = hashtag_names(raw.get("hashtag_names"))
         description = _text(raw.get("video_description"))
         video_tag = raw.get("video_tag")
         return Video(

@@ -26,7 +26,7 @@ from harvester_cli.models import Comment, CommentPage, Video
 from harvester_cli.runtime import retry
 from harvester_cli.sources import http, records
 from harvester_cli.sources.base import SourceDeps
-from harvester_cli.sources.promoted import promoted_reason
+from harvester_cli.sources.promoted import hashtag_names, promoted_reason
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +131,7 @@ class WorkerSource:
         if video_id is None:
             self.deps.note(f"worker: a video without a usable id was skipped ({http.shorten(raw, 120)})")
             return None
-        tags = raw.get("hashtags")
-        hashtags = (
-            tuple(str(t).lstrip("#") for t in tags if isinstance(t, (str, int))) if isinstance(tags, list) else ()
-        )
+        hashtags = hashtag_names(raw.get("hashtags"))
         description = _text(raw.get("description"))
         video_tag = raw.get("video_tag")
         reason = promoted_reason(video_tag, description, hashtags)

@@ -20,6 +20,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """A stored time (naive UTC, as `utcnow`) as the JSON output writes it: 2026-12-05T19:45:47Z."""
+    return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
 class Store:
     """Owns the engine; every query module takes a Store."""
 

@@ -166,27 +166,7 @@ def new(store: Store, *, since: dt.datetime, top: int | None, only: DomainFilter
         domains.c.domain,
         only,
     ).subquery()
-    counts = (
-        select(dm.c.domain, func.count().label("mentions"), func.count(dm.c.video_id.distinct()).label("videos"))
-        .where(dm.c.domain.in_(select(fresh.c.domain)), dm.c.seen_at >= since)
-        .group_by(dm.c.domain)
-        .subquery()
-    )
-    query = (
-        select(
-            fresh.c.domain,
-            func.coalesce(counts.c.mentions, 0).label("mentions"),
-            func.coalesce(counts.c.videos, 0).label("videos"),
-            fresh.c.first_seen,
-            fresh.c.last_seen,
-        )
-        .outerjoin(counts, counts.c.domain == fresh.c.domain)
-        .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.first_seen.desc(), fresh.c.domain)
-    )
-    if top:
-        query = query.limit(top)
-    with reading(store) as conn:
-        return [dict(r) for r in conn.execute(query).mappings().all()]
+    return _with_counts(store, fresh, top=top, seen_since=since, then=(fresh.c.first_seen.desc(),))
 
 
 def found(store: Store, *, start: dt.datetime, end: dt.datetime, top: int | None) -> list[dict[str, Any]]:
@@ -197,23 +177,32 @@ def found(store: Store, *, start: dt.datetime, end: dt.datetime, top: int | None
         .where(domains.c.first_extracted_at >= start, domains.c.first_extracted_at < end)
         .subquery()
     )
+    return _with_counts(store, fresh, top=top)
+
+
+def _with_counts(
+    store: Store, fresh, *, top: int | None, seen_since: dt.datetime | None = None, then: tuple = ()
+) -> list[dict[str, Any]]:
+    """The rows of `fresh` (a subquery of domains) with their mentions and distinct videos (those
+    seen at or after `seen_since` when given), most mentioned first, then by `then` and domain."""
     counts = (
         select(dm.c.domain, func.count().label("mentions"), func.count(dm.c.video_id.distinct()).label("videos"))
-        .where(dm.c.domain.in_(select(fresh.c.domain)))
+        .where(
+            dm.c.domain.in_(select(fresh.c.domain)), *([dm.c.seen_at >= seen_since] if seen_since is not None else [])
+        )
         .group_by(dm.c.domain)
         .subquery()
     )
+    mentions = func.coalesce(counts.c.mentions, 0)
     query = (
         select(
             fresh.c.domain,
-            func.coalesce(counts.c.mentions, 0).label("mentions"),
+            mentions.label("mentions"),
             func.coalesce(counts.c.videos, 0).label("videos"),
-            fresh.c.first_seen,
-            fresh.c.last_seen,
-            fresh.c.first_extracted_at,
+            *(column for column in fresh.c if column.name != "domain"),
         )
         .outerjoin(counts, counts.c.domain == fresh.c.domain)
-        .order_by(func.coalesce(counts.c.mentions, 0).desc(), fresh.c.domain)
+        .order_by(mentions.desc(), *then, fresh.c.domain)
     )
     if top:
         query = query.limit(top)

@@ -19,6 +19,23 @@ FORMATS = ("table", "csv", "json")
 DEFAULT_WINDOW = "7d"
 
 
+# the options `domains` and `links` share
+TopOption = Annotated[
+    int | None,
+    typer.Option("--top", metavar="N", parser=int_parser("--top"), help="The N most mentioned.", show_default=False),
+]
+FormatOption = Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")]
+VideoOption = Annotated[
+    str | None,
+    typer.Option(
+        "--video",
+        metavar="ID",
+        show_default=False,
+        help="Only this video's comments: mentions, first/last seen and the sample all come from them.",
+    ),
+]
+
+
 def write_csv(items: list[dict[str, Any]], fields: list[str]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
@@ -48,22 +65,9 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        top: Annotated[
-            int | None,
-            typer.Option(
-                "--top", metavar="N", parser=int_parser("--top"), help="The N most mentioned.", show_default=False
-            ),
-        ] = None,
-        fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
-        video: Annotated[
-            str | None,
-            typer.Option(
-                "--video",
-                metavar="ID",
-                show_default=False,
-                help="Only this video's comments: mentions, first/last seen and the sample all come from them.",
-            ),
-        ] = None,
+        top: TopOption = None,
+        fmt: FormatOption = "table",
+        video: VideoOption = None,
         category: Annotated[
             str | None,
             typer.Option(

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from harvester_cli import console
-from harvester_cli.commands.common import check_choice, context, int_parser, parse_duration, parse_id
-from harvester_cli.commands.domains import FORMATS, sample_text, write_csv
+from harvester_cli.commands.common import check_choice, context, parse_duration, parse_id
+from harvester_cli.commands.domains import FORMATS, FormatOption, TopOption, VideoOption, sample_text, write_csv
 from harvester_cli.extraction.categories import CATEGORIES
 from harvester_cli.services import links as links_service
 from harvester_cli.store.base import iso_utc
@@ -36,21 +36,8 @@ def register(app: typer.Typer) -> None:
                 "--since", metavar="DURATION", help="Only mentions this recent: 30m, 12h, 7d, 2w.", show_default=False
             ),
         ] = None,
-        video: Annotated[
-            str | None,
-            typer.Option(
-                "--video",
-                metavar="ID",
-                show_default=False,
-                help="Only this video's comments: mentions, first/last seen and the sample all come from them.",
-            ),
-        ] = None,
-        top: Annotated[
-            int | None,
-            typer.Option(
-                "--top", metavar="N", parser=int_parser("--top"), help="The N most mentioned.", show_default=False
-            ),
-        ] = None,
+        video: VideoOption = None,
+        top: TopOption = None,
         category: Annotated[
             str | None,
             typer.Option(
@@ -60,7 +47,7 @@ def register(app: typer.Typer) -> None:
                 help="Only links to domains of this category.",
             ),
         ] = None,
-        fmt: Annotated[str, typer.Option("--format", metavar="table|csv|json", help="Output format.")] = "table",
+        fmt: FormatOption = "table",
     ) -> None:
         """The links people post, as written and normalised for grouping (no scheme, no www., no
         tracking parameters such as utm_*, fbclid, gclid, si; affiliate tags kept): mentions,

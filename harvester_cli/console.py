@@ -56,7 +56,7 @@ def safe_lines(value: Any) -> str:
 
 
 def json_text(value: Any, *, redact: bool = True, **dumps_options: Any) -> str:
-    """JSON for output: secrets redacted, C1 controls, bidi controls and lone surrogates as \\uXXXX.
+    """JSON for output: secrets redacted, C1 controls, bidi controls and lone surrogates as JSON escapes (\\u009b).
 
     `redact=False` for data that is the user's own and carries no setting (`scan` output)."""
     text = json.dumps(value, ensure_ascii=False, default=_json_default, **dumps_options)
@@ -358,7 +358,7 @@ def timestamp(seconds: float | None = None) -> str:
 
 def json_log_line(fields: dict[str, Any]) -> str:
     """One JSON log line: `ts`, `level`, `event`, `message` first, then the rest; never a raw
-    control character or bidi override (escaped as \\uXXXX)."""
+    control character or bidi override (escaped as \\u001b, \\u202e)."""
     record = {
         "ts": fields.get("ts") or timestamp(),
         "level": fields.get("level", "info"),

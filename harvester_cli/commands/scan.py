@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
                 if cut:
                     raise ValueError(f"longer than {MAX_LINE_BYTES} bytes")
                 record_id, text = _record(raw)
-                # ids as given, but C1 and bidi controls escaped (\uXXXX), never raw
+                # ids as given, but C1 and bidi controls escaped (\u009b, \u202e), never raw
                 line = console.json_text({"id": record_id, "domains": extract_domains(text)}, redact=False)
             except ValueError as exc:
                 bad += 1
